@@ -1,0 +1,40 @@
+"""The package's exception tree: every error a user can meet is a ``CoopAnalysisError``."""
+
+from __future__ import annotations
+
+
+class CoopAnalysisError(Exception):
+    """Base class of every error raised on purpose by coop_analysis."""
+
+
+class QuantityError(CoopAnalysisError, ValueError):
+    """A text is not a quantity the parser can read."""
+
+
+class UnknownRegionError(CoopAnalysisError, LookupError):
+    """A province or place name that resolves to nothing; the message lists close matches."""
+
+    def __init__(self, name: object, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown province or region {name!r}{hint}")
+
+
+class DataValidationError(CoopAnalysisError, ValueError):
+    """A data file breaks its schema or an integrity rule.
+
+    Attributes:
+        problems: one human-readable line per problem, each naming the file,
+            row, column and what was expected.
+    """
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        shown = "\n  ".join(self.problems[:50])
+        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"{len(self.problems)} data problem(s):\n  {shown}{more}")
+
+
+class SourceError(CoopAnalysisError, ValueError):
+    """A source file cannot be read or added (encoding, empty file, existing id …)."""
