@@ -1,0 +1,147 @@
+"""The ``coop-analysis`` command.
+
+Subcommands:
+
+* ``validate`` — run every data check; exit 1 and list problems if any.
+* ``extract FILE`` — list candidate quantities of a text, with sentence,
+  section, province guesses and whether each is already curated.
+* ``add-source FILE --title ... --date ...`` — copy a text into ``data/raw/``
+  with its metadata and checksum.
+* ``reports [REGION ...]`` — build the regional reports (see ``reports --help``).
+
+Exit codes: 0 success, 1 data problems or failed reports, 2 bad usage
+(unknown region, unreadable file, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from coop_analysis.errors import CoopAnalysisError, SourceError, UnknownRegionError
+
+log = logging.getLogger("coop_analysis")
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from coop_analysis.validate import validate_all
+
+    report = validate_all()
+    for w in report.warnings:
+        print(f"warning: {w}")
+    if report.problems:
+        print(f"validate: {len(report.problems)} problem(s):", file=sys.stderr)
+        for p in report.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    print(f"validate: all checks passed ({counts})")
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from coop_analysis.ingest import candidates, read_source_file
+
+    text = read_source_file(args.file)
+    frame = candidates(text)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 40):  # fmt: skip
+            cols = ["start", "raw", "value", "unit", "qualifier", "section", "provinces", "curated"]
+            print(frame[cols].to_string(index=False) if len(frame) else "no quantities found")
+        print(f"{len(frame)} candidate(s); {int(frame['curated'].sum()) if len(frame) else 0} already curated")
+    return 0
+
+
+def _cmd_add_source(args: argparse.Namespace) -> int:
+    from coop_analysis.ingest import add_source
+
+    meta = add_source(
+        args.file,
+        title=args.title,
+        published=args.date,
+        publisher=args.publisher,
+        title_en=args.title_en,
+        date_is_estimate=args.date_is_estimate,
+        doc_id=args.doc_id,
+        notes=args.notes,
+    )
+    print(f"added source {meta['doc_id']}: data/raw/{meta['doc_id']}.txt (sha256 {meta['sha256'][:12]}…)")
+    print("next: `coop-analysis extract` it, curate facts, then `coop-analysis validate`")
+    return 0
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from coop_analysis.reports import run_cli
+
+    return run_cli(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coop-analysis", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--root", help="project folder holding data/ (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check schemas, provenance and coverage of all data")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("extract", help="list candidate quantities in a text file")
+    p.add_argument("file", help="a UTF-8 text file (raw or normalized)")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("add-source", help="copy a text into data/raw with metadata and checksum")
+    p.add_argument("file", help="a UTF-8 text file")
+    p.add_argument("--title", required=True, help="title as published")
+    p.add_argument("--date", required=True, help="publication date, YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--publisher", default="unknown")
+    p.add_argument("--title-en", default="")
+    p.add_argument("--date-is-estimate", action="store_true", help="the date is our estimate")
+    p.add_argument("--doc-id", help="identifier (default: derived from the file's checksum)")
+    p.add_argument("--notes", default="")
+    p.set_defaults(func=_cmd_add_source)
+
+    p = sub.add_parser("reports", help="build regional reports (HTML + executed notebooks)")
+    p.add_argument("regions", nargs="*", metavar="REGION", help="provinces, any name form (default: all with records)")
+    p.add_argument("--all", action="store_true", help="all 31 provinces")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--out", default=None, help="output folder (default: reports/)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
+    p.add_argument("--no-overview", action="store_true", help="skip the national overview")
+    p.set_defaults(func=_cmd_reports)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``coop-analysis``; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    if args.root:
+        os.environ["COOP_ANALYSIS_ROOT"] = args.root
+    try:
+        return int(args.func(args))
+    except UnknownRegionError as exc:
+        print(f"coop-analysis: {exc}", file=sys.stderr)
+        return 2
+    except (SourceError, FileNotFoundError, IsADirectoryError) as exc:
+        print(f"coop-analysis: {exc}", file=sys.stderr)
+        return 2
+    except CoopAnalysisError as exc:
+        print(f"coop-analysis: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coop-analysis: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

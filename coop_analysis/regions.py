@@ -1,0 +1,179 @@
+"""Province lookup by any name form, macro-regions, pairings and the place gazetteer."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from coop_analysis.datasets import load_pairings, load_places, load_provinces
+from coop_analysis.errors import UnknownRegionError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "find_places",
+    "official_partners",
+    "province_names",
+    "resolve_place",
+    "resolve_province",
+]
+
+_SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
+
+
+def _fold(name: str) -> str:
+    """Case-, space- and suffix-insensitive key for English names."""
+    key = re.sub(r"[\s_\-]+", " ", name.strip().lower())
+    return key.removesuffix(" province").removesuffix(" autonomous region").removesuffix(" municipality")
+
+
+@cache
+def _province_index() -> dict[str, int]:
+    """Every accepted name form → row position in :func:`load_provinces`."""
+    prov = load_provinces()
+    index: dict[str, int] = {}
+    for pos, row in enumerate(prov.itertuples(index=False)):
+        forms = [str(row.adcode), row.name_zh, row.short_zh, row.name_en, _fold(row.name_en)]
+        forms += row.abbr_zh.split("|")
+        if isinstance(row.aliases, str):
+            forms += row.aliases.split("|") + [_fold(a) for a in row.aliases.split("|")]
+        for form in forms:
+            if form in index and index[form] != pos:
+                raise ValueError(f"provinces.csv: the name {form!r} is given to two provinces")
+            index[form] = pos
+    return index
+
+
+def resolve_province(name: str | int) -> pd.Series:
+    """Return the province row for any name form.
+
+    Accepts the full or short Chinese name (甘肃省, 甘肃), a one-character
+    abbreviation (甘, 陇), the English name in any case (Gansu, gansu, Gansu
+    Province), an alias, or the administrative code (620000, "620000").
+
+    Raises:
+        UnknownRegionError: nothing matches; the error lists close matches.
+    """
+    prov = load_provinces()
+    index = _province_index()
+    key = str(name).strip() if isinstance(name, (int, str)) else None
+    if key is None or isinstance(name, bool):
+        raise UnknownRegionError(name)
+    for form in (key, _fold(key), key.removesuffix("省") if key.endswith("省") else None):
+        if form is not None and form in index:
+            return prov.iloc[index[form]]
+    candidates = [k for k in index if len(k) > 1]
+    close = difflib.get_close_matches(_fold(key), candidates, n=4, cutoff=0.6)
+    close += [k for k in candidates if key and (key in k or (len(key) > 1 and k in key))][:4]
+    suggestions = []
+    for c in close:
+        label = prov.iloc[index[c]]["name_en"]
+        if label not in suggestions:
+            suggestions.append(label)
+    raise UnknownRegionError(name, suggestions[:4])
+
+
+def province_names(lang: str = "en") -> dict[str, str]:
+    """Map English province name → display name in ``lang`` ("en" or "zh")."""
+    prov = load_provinces()
+    column = "short_zh" if lang == "zh" else "name_en"
+    return dict(zip(prov["name_en"], prov[column], strict=True))
+
+
+def official_partners(province: str | int) -> pd.DataFrame:
+    """Official pairing rows (East–West 2021 and counterpart support) involving ``province``."""
+    p = resolve_province(province)["name_en"]
+    pairs = load_pairings()
+    return pairs[(pairs["east_province"] == p) | (pairs["west_province"] == p)].reset_index(drop=True)
+
+
+@cache
+def _place_lookup() -> dict[str, list[int]]:
+    places = load_places()
+    lookup: dict[str, list[int]] = {}
+    for pos, row in enumerate(places.itertuples(index=False)):
+        for form in {row.place_zh, row.short_zh, row.abbr_zh}:
+            if isinstance(form, str) and form:
+                lookup.setdefault(form, []).append(pos)
+    return lookup
+
+
+def resolve_place(name: str) -> pd.DataFrame:
+    """Gazetteer rows for a city, district, county or area name (any province).
+
+    Several rows come back when a name is ambiguous (朝阳 is in Beijing and
+    Liaoning). Province names resolve too, as a row of level ``province``.
+
+    Raises:
+        UnknownRegionError: the name is in neither the gazetteer nor the provinces.
+    """
+    import pandas as pd
+
+    places = load_places()
+    key = str(name).strip()
+    hits = _place_lookup().get(key)
+    if hits:
+        return places.iloc[hits].reset_index(drop=True)
+    try:
+        p = resolve_province(key)
+    except UnknownRegionError:
+        close = difflib.get_close_matches(key, list(_place_lookup()), n=4, cutoff=0.6)
+        raise UnknownRegionError(name, close) from None
+    row = {c: pd.NA for c in places.columns}
+    row |= {
+        "place_zh": p["name_zh"],
+        "short_zh": p["short_zh"],
+        "level": "province",
+        "adcode": p["adcode"],
+        "province_adcode": p["adcode"],
+        "province_en": p["name_en"],
+        "ambiguous": False,
+        "source": "provinces table",
+    }
+    return pd.DataFrame([row]).astype(places.dtypes.to_dict() | {"level": "string"})
+
+
+@cache
+def _place_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str, bool]]]:
+    """One regex over every province and place name (longest first) and its meaning."""
+    prov = load_provinces()
+    places = load_places()
+    meaning: dict[str, tuple[str, str, bool]] = {}
+    for row in prov.itertuples(index=False):
+        for form in (row.name_zh, row.short_zh):
+            meaning[form] = (row.name_en, "province", False)
+    for row in places.itertuples(index=False):
+        for form in (row.place_zh, row.short_zh):
+            if len(form) < 2 or form in meaning and meaning[form][1] == "province":
+                continue
+            prev = meaning.get(form)
+            ambiguous = bool(row.ambiguous) or (prev is not None and prev[0] != row.province_en)
+            meaning[form] = (row.province_en, row.level, ambiguous)
+    names = sorted(meaning, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))), meaning
+
+
+def find_places(text: str) -> pd.DataFrame:
+    """Every province or place name in ``text`` with the province it resolves to.
+
+    Names are matched longest first (成都东部新区 before 成都); one-character
+    abbreviations are not matched in running text (they are too ambiguous).
+
+    Returns:
+        Columns ``name, start, end, level, province, ambiguous`` (``province``
+        is missing for an ambiguous place name).
+    """
+    import pandas as pd
+
+    pattern, meaning = _place_pattern()
+    rows = []
+    for m in pattern.finditer(text):
+        province, level, ambiguous = meaning[m.group()]
+        rows.append((m.group(), m.start(), m.end(), level, None if ambiguous else province, ambiguous))
+    frame = pd.DataFrame(rows, columns=["name", "start", "end", "level", "province", "ambiguous"])
+    return frame.astype(
+        {"name": "string", "start": "int64", "end": "int64", "level": "string", "province": "string", "ambiguous": "bool"}
+    )

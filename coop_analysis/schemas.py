@@ -1,0 +1,272 @@
+"""Schemas of every table: columns, dtypes, vocabularies (validated with pandera).
+
+The specification is plain data (:data:`TABLES`) so that the loaders, the
+README's data dictionary and the tests read the same thing; the pandera
+schemas are built from it on first use, since importing pandera is slow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+__all__ = ["TABLES", "VOCABULARIES", "ColumnSpec", "TableSpec", "pandera_schema"]
+
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+LIST_SEP = "|"
+
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "macro_region": ("east", "central", "west", "northeast"),
+    "qualifier": ("exact", "approx", "nearly", "over", "up_to", "range"),
+    "pairing_kind": ("east_west_cooperation", "counterpart_support"),
+    "place_level": ("prefecture", "county", "area"),
+    "mechanism": (
+        "tech_commissioners", "joint_projects", "science_enclave", "co_built_park",
+        "industrial_chain", "matchmaking_fair", "study_visit", "pilot_program", "fund",
+        "financial_services", "university_partnership", "platform",
+    ),
+    "sector": (
+        "agriculture", "biomedicine", "chemicals", "new_materials", "energy",
+        "optoelectronics", "advanced_manufacturing", "information_technology", "finance",
+        "food_processing", "general",
+    ),
+    "org_type": (
+        "university", "research_institute", "enterprise", "government", "fund", "bank",
+        "financial_institution", "platform", "park", "association",
+    ),
+    "metric_kind": ("count", "money", "share", "rate", "people"),
+    "date_precision": ("day", "month", "early_month", "end_month", "year"),
+    "waiver_reason": ("repeat", "time_span", "indefinite", "not_a_measure", "code", "heading"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: its pandas dtype, whether it may be missing, and its rule."""
+
+    dtype: str
+    description: str
+    nullable: bool = False
+    unique: bool = False
+    vocabulary: str | None = None  # every value (every list item if is_list) from VOCABULARIES
+    is_list: bool = False  # "|"-separated list in one cell
+    pattern: str | None = None  # regular expression every value must match
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: where it lives, its columns in order, and its key."""
+
+    name: str
+    folder: str  # "reference" or "curated"
+    filename: str
+    description: str
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    key: str | None = None
+
+
+def _c(dtype: str, description: str, **kw: Any) -> ColumnSpec:
+    return ColumnSpec(dtype, description, **kw)
+
+
+S, I, F, B = "string", "Int64", "float64", "boolean"
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in [
+        TableSpec(
+            "provinces", "reference", "provinces.csv",
+            "The 31 provincial-level divisions of mainland China.",
+            {
+                "adcode": _c(I, "6-digit administrative division code (GB/T 2260)", unique=True, pattern=r"^\d{2}0000$"),
+                "name_zh": _c(S, "full Chinese name (甘肃省)", unique=True),
+                "short_zh": _c(S, "short Chinese name (甘肃)", unique=True),
+                "abbr_zh": _c(S, "one-character abbreviations, official first (甘|陇)", is_list=True),
+                "aliases": _c(S, "other accepted names", nullable=True, is_list=True),
+                "name_en": _c(S, "English name, the key used across tables (Gansu)", unique=True),
+                "macro_region": _c(S, "NBS four-region division", vocabulary="macro_region"),
+                "western_development": _c(B, "in the Western Development (西部大开发) area"),
+                "capital_zh": _c(S, "capital city (兰州)"),
+                "capital_en": _c(S, "capital city in English"),
+                "capital_lon": _c(F, "capital longitude, decimal degrees"),
+                "capital_lat": _c(F, "capital latitude, decimal degrees"),
+                "source": _c(S, "where the row's facts come from"),
+            },
+            key="name_en",
+        ),
+        TableSpec(
+            "pairings", "reference", "pairings.csv",
+            "Official East–West cooperation pairs (2021) and counterpart support.",
+            {
+                "pair_id": _c(S, "identifier", unique=True),
+                "east_province": _c(S, "eastern partner (provinces.name_en)"),
+                "west_province": _c(S, "western partner (provinces.name_en)"),
+                "west_area_zh": _c(S, "prefecture supported, when the pairing names one", nullable=True),
+                "west_area_en": _c(S, "the same in English", nullable=True),
+                "kind": _c(S, "east_west_cooperation or counterpart_support", vocabulary="pairing_kind"),
+                "since": _c(I, "year the pairing took effect"),
+                "source": _c(S, "the public document that sets the pairing"),
+            },
+            key="pair_id",
+        ),
+        TableSpec(
+            "places", "reference", "places.csv",
+            "Gazetteer: prefectures, counties, districts (and a few named areas) to provinces.",
+            {
+                "place_zh": _c(S, "full name (保山市, 闵行区)"),
+                "short_zh": _c(S, "name without its administrative suffix (保山, 闵行)"),
+                "level": _c(S, "prefecture, county (incl. districts) or area", vocabulary="place_level"),
+                "parent_zh": _c(S, "the prefecture of a county", nullable=True),
+                "adcode": _c(I, "6-digit code (hand-added areas: the code of the unit they lie in)"),
+                "province_adcode": _c(I, "code of the province", pattern=r"^\d{2}0000$"),
+                "province_en": _c(S, "province (provinces.name_en)"),
+                "abbr_zh": _c(S, "one-character press abbreviation (甬 for 宁波)", nullable=True),
+                "ambiguous": _c(B, "the short name exists in more than one province"),
+                "source": _c(S, "where the row comes from"),
+            },
+        ),
+        TableSpec(
+            "metrics", "curated", "metrics.csv",
+            "Vocabulary of fact metrics.",
+            {
+                "metric": _c(S, "identifier used in facts.metric", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+                "kind": _c(S, "count, money, share, rate or people", vocabulary="metric_kind"),
+                "description_en": _c(S, "what the metric measures"),
+                "description_zh": _c(S, "the same in Chinese"),
+            },
+            key="metric",
+        ),
+        TableSpec(
+            "initiatives", "curated", "initiatives.csv",
+            "One row per cooperation story.",
+            {
+                "initiative_id": _c(S, "identifier (kebab-case)", unique=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+                "doc_id": _c(S, "source (sources.doc_id)"),
+                "title_en": _c(S, "short title"),
+                "title_zh": _c(S, "short title in Chinese"),
+                "province": _c(S, "western province the story concerns (provinces.name_en)"),
+                "partners": _c(S, "partner provinces (provinces.name_en)", nullable=True, is_list=True),
+                "partner_bodies": _c(S, "national or other non-provincial partners", nullable=True, is_list=True),
+                "mechanism": _c(S, "how the cooperation works", vocabulary="mechanism", is_list=True),
+                "sectors": _c(S, "sectors concerned", vocabulary="sector", is_list=True),
+                "start_date": _c(S, "ISO date, possibly partial", nullable=True, pattern=DATE_PATTERN),
+                "section": _c(S, "heading of the source section it is told in"),
+                "summary_en": _c(S, "one-sentence summary"),
+                "quote": _c(S, "verbatim sentence of the normalized source"),
+            },
+            key="initiative_id",
+        ),
+        TableSpec(
+            "facts", "curated", "facts.csv",
+            "Every quantity stated in a source, with its provenance.",
+            {
+                "fact_id": _c(S, "identifier", unique=True),
+                "doc_id": _c(S, "source (sources.doc_id)"),
+                "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
+                "province": _c(S, "province the fact concerns (provinces.name_en)"),
+                "partner": _c(S, "partner provinces (provinces.name_en)", nullable=True, is_list=True),
+                "metric": _c(S, "what is measured (metrics.metric)"),
+                "raw": _c(S, "the quantity as written, qualifier words included"),
+                "value": _c(F, "the number, scaled (万 1e4, 亿 1e8)"),
+                "unit": _c(S, "ISO 4217 money code, percent, pp, bp, or the measure word"),
+                "qualifier": _c(S, "exact, approx, nearly, over, up_to or range", vocabulary="qualifier"),
+                "low": _c(F, "lower bound where the qualifier gives one", nullable=True),
+                "high": _c(F, "upper bound where the qualifier gives one", nullable=True),
+                "as_of": _c(S, "date or period the figure refers to", nullable=True, pattern=DATE_PATTERN),
+                "quote": _c(S, "verbatim sentence of the normalized source holding raw"),
+                "note": _c(S, "curator's note", nullable=True),
+            },
+            key="fact_id",
+        ),
+        TableSpec(
+            "waivers", "curated", "waivers.csv",
+            "Quantity-like mentions deliberately not recorded as facts, with the reason.",
+            {
+                "doc_id": _c(S, "source (sources.doc_id)"),
+                "raw": _c(S, "the mention as written"),
+                "quote": _c(S, "verbatim sentence holding it"),
+                "reason": _c(S, "why it is not a fact", vocabulary="waiver_reason"),
+                "note": _c(S, "details (for a repeat: which fact)", nullable=True),
+            },
+        ),
+        TableSpec(
+            "organizations", "curated", "organizations.csv",
+            "Organizations named in the sources.",
+            {
+                "org_id": _c(S, "identifier", unique=True),
+                "name_zh": _c(S, "name as written"),
+                "name_en": _c(S, "English name"),
+                "type": _c(S, "kind of organization", vocabulary="org_type"),
+                "province": _c(S, "where it is based (provinces.name_en)", nullable=True),
+                "initiatives": _c(S, "initiatives it takes part in", nullable=True, is_list=True),
+                "doc_id": _c(S, "source (sources.doc_id)"),
+                "quote": _c(S, "verbatim sentence naming it"),
+            },
+            key="org_id",
+        ),
+        TableSpec(
+            "events", "curated", "events.csv",
+            "Dated events.",
+            {
+                "event_id": _c(S, "identifier", unique=True),
+                "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
+                "doc_id": _c(S, "source (sources.doc_id)"),
+                "date": _c(S, "ISO date, possibly partial", pattern=DATE_PATTERN),
+                "date_precision": _c(S, "day, month, early_month, end_month or year", vocabulary="date_precision"),
+                "place_zh": _c(S, "place as written", nullable=True),
+                "province": _c(S, "where it happened (provinces.name_en)", nullable=True),
+                "what_en": _c(S, "what happened"),
+                "quote": _c(S, "verbatim sentence"),
+            },
+            key="event_id",
+        ),
+    ]
+}  # fmt: skip
+
+
+def _list_check(vocabulary: tuple[str, ...] | None, pattern: str | None):  # type: ignore[no-untyped-def]
+    import pandera.pandas as pa
+
+    allowed = frozenset(vocabulary) if vocabulary else None
+
+    def ok(value: object) -> bool:
+        if not isinstance(value, str):
+            return True  # missing values are judged by nullable
+        items = value.split(LIST_SEP)
+        if any(not i.strip() or i != i.strip() for i in items):
+            return False
+        return allowed is None or all(i in allowed for i in items)
+
+    what = f"'|'-separated items from {sorted(allowed)}" if allowed else "'|'-separated non-empty items"
+    return pa.Check(ok, element_wise=True, error=f"expected {what}")
+
+
+@cache
+def pandera_schema(name: str) -> pa.DataFrameSchema:
+    """The pandera schema of table ``name`` (built on first use)."""
+    import pandera.pandas as pa
+
+    spec = TABLES[name]
+    columns = {}
+    for col, c in spec.columns.items():
+        checks = []
+        vocab = VOCABULARIES[c.vocabulary] if c.vocabulary else None
+        if c.is_list:
+            checks.append(_list_check(vocab, c.pattern))
+        elif vocab:
+            checks.append(pa.Check.isin(vocab, error=f"expected one of {list(vocab)}"))
+        if c.pattern and not c.is_list:
+            if c.dtype == I:
+                checks.append(
+                    pa.Check(lambda s, p=c.pattern: s.astype("string").str.match(p), error=f"expected to match {c.pattern}")
+                )
+            else:
+                checks.append(pa.Check.str_matches(c.pattern, error=f"expected to match {c.pattern}"))
+        if c.dtype == S and not c.nullable:
+            checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="expected a non-blank value"))
+        columns[col] = pa.Column(c.dtype, checks=checks, nullable=c.nullable, unique=c.unique, coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=spec.filename)
