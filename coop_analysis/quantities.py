@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from coop_analysis.errors import QuantityError
+from coop_analysis.text import NormalizedText, normalize_with_offsets, split_sentences
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -301,6 +302,42 @@ def _iter_matches(text: str) -> Iterator[tuple[re.Match[str], Quantity]]:
 
 
 EXTRACT_COLUMNS = ("raw", "start", "end", "value", "unit", "qualifier", "low", "high", "sentence")
+_EXTRACT_DTYPES = {
+    "raw": "string",
+    "start": "int64",
+    "end": "int64",
+    "value": "float64",
+    "unit": "string",
+    "qualifier": "string",
+    "low": "float64",
+    "high": "float64",
+    "sentence": "string",
+    "norm_start": "int64",
+    "norm_end": "int64",
+}
+
+
+def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
+    """Like :func:`extract_quantities`, also returning the normalized text and,
+    per mention, its ``norm_start``/``norm_end`` offsets in it."""
+    import pandas as pd
+
+    if not isinstance(text, str):
+        raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
+    norm = normalize_with_offsets(text)
+    sentences = split_sentences(norm.text)
+    rows = []
+    si = 0
+    for m, q in _iter_matches(norm.text):
+        while si + 1 < len(sentences) and sentences[si].end <= m.start():
+            si += 1
+        sent = sentences[si].text if sentences else ""
+        start, end = norm.raw_span(m.start(), m.end())
+        low = math.nan if q.low is None else q.low
+        high = math.nan if q.high is None else q.high
+        rows.append((text[start:end], start, end, q.value, q.unit, q.qualifier, low, high, sent, m.start(), m.end()))
+    frame = pd.DataFrame.from_records(rows, columns=list(_EXTRACT_DTYPES))
+    return norm, frame.astype(_EXTRACT_DTYPES)
 
 
 def extract_quantities(text: str) -> pd.DataFrame:
@@ -318,46 +355,8 @@ def extract_quantities(text: str) -> pd.DataFrame:
         low, high, sentence`` (the normalized sentence the mention sits in),
         one row per mention in text order; empty (with those columns) when
         there is none.
+
+    Raises:
+        TypeError: ``text`` is not a string.
     """
-    import pandas as pd
-
-    from coop_analysis.text import normalize_with_offsets, split_sentences
-
-    if not isinstance(text, str):
-        raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
-    norm = normalize_with_offsets(text)
-    sentences = split_sentences(norm.text)
-    rows = []
-    si = 0
-    for m, q in _iter_matches(norm.text):
-        while si + 1 < len(sentences) and sentences[si].end <= m.start():
-            si += 1
-        sent = sentences[si].text if sentences else ""
-        start, end = norm.raw_span(m.start(), m.end())
-        rows.append(
-            (
-                text[start:end],
-                start,
-                end,
-                q.value,
-                q.unit,
-                q.qualifier,
-                math.nan if q.low is None else q.low,
-                math.nan if q.high is None else q.high,
-                sent,
-            )
-        )
-    frame = pd.DataFrame.from_records(rows, columns=list(EXTRACT_COLUMNS))
-    return frame.astype(
-        {
-            "raw": "string",
-            "start": "int64",
-            "end": "int64",
-            "value": "float64",
-            "unit": "string",
-            "qualifier": "string",
-            "low": "float64",
-            "high": "float64",
-            "sentence": "string",
-        }
-    )
+    return extract_with_positions(text)[1][list(EXTRACT_COLUMNS)]

@@ -213,7 +213,7 @@ TABLES: dict[str, TableSpec] = {
             "Dated events.",
             {
                 "event_id": _c(S, "identifier", unique=True),
-                "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
+                "initiative_id": _c(S, "initiative (initiatives.initiative_id); empty for context events", nullable=True),
                 "doc_id": _c(S, "source (sources.doc_id)"),
                 "date": _c(S, "ISO date, possibly partial", pattern=DATE_PATTERN),
                 "date_precision": _c(S, "day, month, early_month, end_month or year", vocabulary="date_precision"),

@@ -109,8 +109,8 @@ def _line_breaks(lines: list[str]) -> list[bool]:
             continue  # an indented line starts a new paragraph
         last = line[-1]
         if _width(line) >= threshold and (last not in TERMINAL or _width(line) >= full - 0.5):
-            # A full line runs on, unless it is a sentence end followed by a blank line.
-            ends[i] = last in TERMINAL and nxt_i != i + 1
+            # A full line runs on, unless it ends a sentence and a blank line follows.
+            ends[i] = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:" and nxt_i != i + 1
         elif last in TERMINAL:
             ends[i] = True
         elif _CONTINUATION_START.match(nxt) or any(c in line for c in "，、；,;"):

@@ -55,6 +55,12 @@ def _where(table: str, idx: int, frame: pd.DataFrame, column: str) -> str:
     return f"{_rel(table_path(table))}, line {idx + 2}{key}, column '{column}'"
 
 
+def _missing(value: object) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
 def _items(value: object) -> list[str]:
     return value.split(LIST_SEP) if isinstance(value, str) and value else []
 
@@ -67,7 +73,7 @@ def _check_fk(report: ValidationReport, tables: dict[str, pd.DataFrame], table: 
     allowed = set(tables[target][target_col].dropna())
     is_list = TABLES[table].columns[column].is_list if table in TABLES else False
     for idx, value in frame[column].items():
-        values = _items(value) if is_list else ([] if value is None or value != value else [value])
+        values = _items(value) if is_list else ([] if _missing(value) else [value])
         for v in values:
             if v not in allowed:
                 report.problems.append(
@@ -77,8 +83,7 @@ def _check_fk(report: ValidationReport, tables: dict[str, pd.DataFrame], table: 
 
 
 def _close(a: float | None, b: float | None) -> bool:
-    a_missing = a is None or (isinstance(a, float) and math.isnan(a))
-    b_missing = b is None or (isinstance(b, float) and math.isnan(b))
+    a_missing, b_missing = _missing(a), _missing(b)
     if a_missing or b_missing:
         return a_missing and b_missing
     return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)  # type: ignore[arg-type]
@@ -159,7 +164,7 @@ def coverage(doc_id: str, facts: pd.DataFrame, waivers: pd.DataFrame) -> pd.Data
         for s, e in _claims(text, row.quote, row.raw):
             candidates.append((s, e, "fact", row.fact_id, "", order))
     for order, row in enumerate(doc_waivers.itertuples(index=False)):
-        note = row.note if isinstance(row.note, str) else ""
+        note = "" if _missing(row.note) else str(row.note)
         for s, e in _claims(text, row.quote, row.raw):
             candidates.append((s, e, "waived", row.reason, note, 10_000 + order))
     used: set[tuple[str, int]] = set()
@@ -246,6 +251,9 @@ def validate_all() -> ValidationReport:
                 elif row.status == "missed":
                     report.problems.append(f"coverage of source {doc_id}: fact {row.ref} ({row.raw!r}): {row.note}")
                 elif row.status == "stale":
-                    report.warnings.append(f"coverage of source {doc_id}: waiver {row.raw!r} ({row.ref}): {row.note}")
+                    report.problems.append(
+                        f"coverage of source {doc_id}: waiver {row.raw!r} ({row.ref}) in {row.sentence[:40]!r}: "
+                        f"{row.note}; remove it from data/curated/waivers.csv"
+                    )
             report.counts[f"coverage:{doc_id}"] = int(cov["status"].isin(["fact", "waived"]).sum())
     return report
