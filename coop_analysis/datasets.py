@@ -217,6 +217,11 @@ def read_and_validate(name: str, path: Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def table_version(name: str) -> str:
+    """A key that changes whenever table ``name``'s file (or its schema) changes."""
+    return _fingerprint(name, [table_path(name)])
+
+
 def load_table(name: str) -> pd.DataFrame:
     """Load any table of :data:`coop_analysis.schemas.TABLES` by name (validated, cached)."""
     if name not in TABLES:

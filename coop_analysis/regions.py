@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from coop_analysis.datasets import load_pairings, load_places, load_provinces
+from coop_analysis.datasets import load_pairings, load_places, load_provinces, table_version
 from coop_analysis.errors import UnknownRegionError
 
 if TYPE_CHECKING:
@@ -30,9 +30,13 @@ def _fold(name: str) -> str:
     return key.removesuffix(" province").removesuffix(" autonomous region").removesuffix(" municipality")
 
 
-@cache
 def _province_index() -> dict[str, int]:
-    """Every accepted name form → row position in :func:`load_provinces`."""
+    return _province_index_for(table_version("provinces"))
+
+
+@cache
+def _province_index_for(version: str) -> dict[str, int]:
+    """Every accepted name form → row position in :func:`load_provinces` (per file version)."""
     prov = load_provinces()
     index: dict[str, int] = {}
     for pos, row in enumerate(prov.itertuples(index=False)):
@@ -90,8 +94,12 @@ def official_partners(province: str | int) -> pd.DataFrame:
     return pairs[(pairs["east_province"] == p) | (pairs["west_province"] == p)].reset_index(drop=True)
 
 
-@cache
 def _place_lookup() -> dict[str, list[int]]:
+    return _place_lookup_for(table_version("places"))
+
+
+@cache
+def _place_lookup_for(version: str) -> dict[str, list[int]]:
     places = load_places()
     lookup: dict[str, list[int]] = {}
     for pos, row in enumerate(places.itertuples(index=False)):
@@ -136,8 +144,12 @@ def resolve_place(name: str) -> pd.DataFrame:
     return pd.DataFrame([row]).astype(places.dtypes.to_dict() | {"level": "string"})
 
 
-@cache
 def _place_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str, bool]]]:
+    return _place_pattern_for(table_version("provinces"), table_version("places"))
+
+
+@cache
+def _place_pattern_for(*versions: str) -> tuple[re.Pattern[str], dict[str, tuple[str, str, bool]]]:
     """One regex over every province and place name (longest first) and its meaning."""
     prov = load_provinces()
     places = load_places()

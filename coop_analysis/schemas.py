@@ -121,7 +121,7 @@ TABLES: dict[str, TableSpec] = {
                 "short_zh": _c(S, "name without its administrative suffix (保山, 闵行)"),
                 "level": _c(S, "prefecture, county (incl. districts) or area", vocabulary="place_level"),
                 "parent_zh": _c(S, "the prefecture of a county", nullable=True),
-                "adcode": _c(I, "6-digit code (hand-added areas: the code of the unit they lie in)"),
+                "adcode": _c(I, "6-digit code; empty for hand-added areas with no official code", nullable=True),
                 "province_adcode": _c(I, "code of the province", pattern=r"^\d{2}0000$"),
                 "province_en": _c(S, "province (provinces.name_en)"),
                 "abbr_zh": _c(S, "one-character press abbreviation (甬 for 宁波)", nullable=True),

@@ -113,9 +113,10 @@ def _line_breaks(lines: list[str]) -> list[bool]:
             ends[i] = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:" and nxt_i != i + 1
         elif last in TERMINAL:
             ends[i] = True
-        elif _CONTINUATION_START.match(nxt) or any(c in line for c in "，、；,;"):
-            # The next line starts with the tail of a cut word, or this line has a
-            # comma inside: headings have none, so it is a paragraph's first line.
+        elif _CONTINUATION_START.match(nxt) or any(c in line for c in "，、；,;") or last.isdigit():
+            # The next line starts with the tail of a cut word, this line has a
+            # comma inside (headings have none, so it is a paragraph's first
+            # line), or a number was cut from its unit.
             ends[i] = False
         else:
             # A short line without terminal punctuation is a heading; its second

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coop_analysis import normalize_text, source_text, split_sections, split_sentences
+from coop_analysis.text import normalize_with_offsets
+
+from .conftest import PROJECT, SEED_ID
+
+SEED_RAW = (PROJECT / "data" / "raw" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+
+
+def wrapped(*lines: str) -> str:
+    """A hard-wrapped paragraph as PDF extraction gives it (enough lines to look wrapped)."""
+    return "\n".join(lines)
+
+
+def test_number_split_by_line_break_is_joined() -> None:
+    text = wrapped(
+        "两省科技部门签署了科技支撑乡村振兴合作协",
+        "议，两省科技部门签署了科技支撑乡村振兴",
+        "合作协议，双方持续加大科技合作力度，共同",
+        "实施了鲁甘科技协作项目共同实施了 39",
+        "项鲁甘科技协作项目，分两批认定了61名",
+        "鲁甘“双地”科技特派员，首次开展了智力援。",
+    )
+    assert "实施了39项鲁甘" in normalize_text(text)
+    assert "\n" not in normalize_text(text)
+
+
+def test_seed_awkward_spots_are_repaired() -> None:
+    norm = source_text(SEED_ID)
+    for fragment in ["共同实施了39项鲁甘科技协作项目", "一笔近20万美元的订单", "1.1万余人才", "并聘用到7名工程博士。",
+                     "十几批国外客户", "等七家机构", "最高可达90%", "5个拟投资项目"]:  # fmt: skip
+        assert fragment in norm, fragment
+    assert "近 20" not in norm and "39\n" not in norm
+
+
+def test_seed_headings_are_whole_lines() -> None:
+    headings = [s.heading for s in split_sections(source_text(SEED_ID))]
+    assert "沪滇携手共建生物医药产业链闭环" in headings  # was broken over two lines
+    assert "全要素金融服务体系 打造两大创新型金融产品" in headings
+    assert "贵州积极上门“取经”" in headings
+    assert "总规模50亿元已签约5个拟投资项目" in headings
+    # paragraph first lines that look short are not mistaken for headings
+    assert not any(h.startswith(("黔东南州政府", "为学习借鉴", "据了解")) for h in headings)
+
+
+def test_unwrapped_text_keeps_its_lines() -> None:
+    text = "第一段：这是一个没有硬换行的段落，内容很长很长很长很长很长很长很长很长很长很长很长很长很长。\n短标题\n第二段。"
+    assert normalize_text(text).split("\n") == [
+        "第一段：这是一个没有硬换行的段落，内容很长很长很长很长很长很长很长很长很长很长很长很长很长。",
+        "短标题",
+        "第二段。",
+    ]
+
+
+def test_fullwidth_digits_and_spaces() -> None:
+    assert normalize_text("签约１２　家，增长５０％") == "签约12家，增长50%"
+    assert normalize_text("通过 FDA 认证") == "通过 FDA 认证"
+
+
+def test_normalize_is_idempotent_on_seed() -> None:
+    once = normalize_text(SEED_RAW)
+    assert normalize_text(once) == once
+
+
+def test_sentences_cover_text_without_overlap() -> None:
+    norm = source_text(SEED_ID)
+    spans = split_sentences(norm)
+    assert all(norm[s.start : s.end] == s.text for s in spans)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert any(s.text.endswith("。”") for s in spans)  # a closing quote stays with its sentence
+
+
+@given(st.text(alphabet=st.sampled_from(list("一二三45６7 \n\n，。万亿元项家近约超过余以上”“ABC\u3000")), max_size=300))
+def test_offsets_point_back_to_raw(text: str) -> None:
+    norm = normalize_with_offsets(text)
+    assert len(norm.offsets) == len(norm.text)
+    assert list(norm.offsets) == sorted(set(norm.offsets))  # strictly increasing
+    for ch, off in zip(norm.text, norm.offsets, strict=True):
+        raw = text[off]
+        assert ch == raw or ch in " \n" or (ch.isascii() and raw != ch)  # kept, or a space/newline, or full-width → ASCII
