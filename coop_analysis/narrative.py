@@ -1,0 +1,313 @@
+"""Data-driven report text in English or Chinese.
+
+Nothing here is written per region: every sentence is assembled from the
+curated tables, and every number keeps its qualifier as the source states it
+(≈ 约, < 近, > 超过/余, ≤ 最高/不到, ranges as ranges) with its fact id, so a
+reader can follow it back to the quote.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from coop_analysis.schemas import LIST_SEP
+
+if TYPE_CHECKING:
+    from coop_analysis.profiles import RegionProfile
+
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "format_date",
+    "format_quantity",
+    "headline",
+    "mechanism_label",
+    "pairing_label",
+    "pairing_sentence",
+    "sector_label",
+    "summary",
+]
+
+LANGS = ("en", "zh")
+
+_MECHANISMS = {
+    "tech_commissioners": ("science and technology commissioners", "科技特派员"),
+    "joint_projects": ("joint projects", "联合项目"),
+    "science_enclave": ("science enclaves", "科创飞地"),
+    "co_built_park": ("co-built industrial park", "共建产业园区"),
+    "industrial_chain": ("industrial chain cooperation", "产业链协作"),
+    "matchmaking_fair": ("matchmaking fair", "对接洽谈会"),
+    "study_visit": ("study visit", "考察调研"),
+    "pilot_program": ("pilot programme", "合作试点"),
+    "fund": ("fund", "基金"),
+    "financial_services": ("financial services", "金融服务"),
+    "university_partnership": ("university partnership", "校地合作"),
+    "platform": ("shared platform", "合作平台"),
+}
+_SECTORS = {
+    "agriculture": ("agriculture", "农业"),
+    "biomedicine": ("biomedicine", "生物医药"),
+    "chemicals": ("chemicals", "化工"),
+    "new_materials": ("new materials", "新材料"),
+    "energy": ("energy", "能源"),
+    "optoelectronics": ("optoelectronics", "光电"),
+    "advanced_manufacturing": ("advanced manufacturing", "先进制造"),
+    "information_technology": ("information technology", "信息技术"),
+    "finance": ("finance", "金融"),
+    "food_processing": ("food processing", "食品加工"),
+    "general": ("general", "综合"),
+}
+_REGIONS = {
+    "east": ("eastern", "东部"),
+    "central": ("central", "中部"),
+    "west": ("western", "西部"),
+    "northeast": ("north-eastern", "东北"),
+}
+_PAIR_KIND = {
+    "east_west_cooperation": ("East–West cooperation pair (2021)", "东西部协作结对（2021年）"),
+    "counterpart_support": ("counterpart support", "对口支援"),
+}
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_CURRENCY_EN = {"CNY": "CNY", "USD": "US$", "EUR": "€", "HKD": "HK$", "JPY": "¥", "GBP": "£"}
+_QUAL_EN = {"exact": "", "approx": "≈", "nearly": "<", "over": ">", "up_to": "≤"}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is ``en`` or ``zh``, else raise ValueError naming the parameter."""
+    if lang not in LANGS:
+        raise ValueError(f"lang: expected one of {list(LANGS)}, got {lang!r}")
+    return lang
+
+
+def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
+    pair = table.get(key)
+    return key.replace("_", " ") if pair is None else pair[1 if lang == "zh" else 0]
+
+
+def mechanism_label(mechanism: str, lang: str = "en") -> str:
+    """Display label of a mechanism id."""
+    return _pick(_MECHANISMS, mechanism, lang)
+
+
+def sector_label(sector: str, lang: str = "en") -> str:
+    """Display label of a sector id."""
+    return _pick(_SECTORS, sector, lang)
+
+
+def _num(v: float) -> str:
+    if v >= 1e9:
+        return f"{v / 1e9:.3g} bn"
+    if v >= 1e6:
+        return f"{v / 1e6:.3g} m"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+def _amount(v: float, unit: str) -> str:
+    if unit in _CURRENCY_EN:
+        sym = _CURRENCY_EN[unit]
+        return f"{sym} {_num(v)}" if sym.isalpha() else f"{sym}{_num(v)}"
+    if unit == "percent":
+        return f"{_num(v)}%"
+    if unit in ("pp", "bp"):
+        return f"{_num(v)} {unit}"
+    return _num(v)
+
+
+def format_quantity(fact: Any, lang: str = "en") -> str:
+    """A fact's figure for display, never more precise than the source.
+
+    In Chinese the figure is the source's own wording (``raw``). In English
+    the qualifier becomes a sign (≈ approx, < nearly, > over, ≤ up to) and a
+    range stays a range: ``> 2,000``, ``≈ US$600,000``, ``11–19``,
+    ``CNY 1.17 bn``.
+
+    Args:
+        fact: a row with ``value, unit, qualifier, low, high`` (and ``raw`` for zh).
+        lang: ``en`` or ``zh``.
+    """
+    check_lang(lang)
+    if lang == "zh":
+        return str(fact.raw)
+    if fact.qualifier == "range":
+        return f"{_amount(fact.low, fact.unit)}–{_amount(fact.high, fact.unit)}"
+    sign = _QUAL_EN.get(fact.qualifier, "")
+    body = _amount(fact.value, fact.unit)
+    return f"{sign} {body}" if sign else body
+
+
+def format_date(date: str, precision: str = "day", lang: str = "en") -> str:
+    """An ISO (possibly partial) date as precise as the source: ``early Mar 2025``, ``2025年3月初``."""
+    check_lang(lang)
+    parts = str(date).split("-")
+    y = parts[0]
+    m = int(parts[1]) if len(parts) > 1 else None
+    d = int(parts[2]) if len(parts) > 2 else None
+    if lang == "zh":
+        out = f"{y}年"
+        if m:
+            out += f"{m}月"
+        if d and precision == "day":
+            out += f"{d}日"
+        return out + {"early_month": "初", "end_month": "底"}.get(precision, "")
+    if m is None:
+        return y
+    month = f"{_MONTHS[m - 1]} {y}"
+    if d and precision == "day":
+        return f"{d} {month}"
+    return {"early_month": f"early {month}", "end_month": f"end of {month}"}.get(precision, month)
+
+
+def _join(items: list[str], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _headline_facts(profile: RegionProfile, n: int = 4) -> list[Any]:
+    """Up to ``n`` facts to lead with: money first (largest), then counts, one per initiative first."""
+    from coop_analysis.datasets import load_metrics
+
+    if len(profile.facts) == 0:
+        return []
+    kinds = dict(zip(load_metrics()["metric"], load_metrics()["kind"], strict=True))
+    rank = {"money": 0, "count": 1, "people": 1, "share": 2, "rate": 3}
+    facts = sorted(
+        profile.facts.itertuples(index=False),
+        key=lambda f: (rank.get(kinds.get(f.metric, ""), 9), -(f.value if not math.isnan(f.value) else 0), f.fact_id),
+    )
+    chosen, seen = [], set()
+    for f in facts:
+        if f.initiative_id not in seen:
+            chosen.append(f)
+            seen.add(f.initiative_id)
+    chosen += [f for f in facts if f not in chosen]
+    return chosen[:n]
+
+
+def _fact_phrase(f: Any, lang: str) -> str:
+    from coop_analysis.datasets import load_metrics
+
+    metrics = load_metrics().set_index("metric")
+    if lang == "zh":
+        return f"{metrics.at[f.metric, 'description_zh']}{format_quantity(f, lang)}（{f.fact_id}）"
+    desc = str(metrics.at[f.metric, "description_en"]).split(",")[0]
+    if desc[1:2].islower():
+        desc = desc[0].lower() + desc[1:]
+    return f"{format_quantity(f, lang)} — {desc} [{f.fact_id}]"
+
+
+def _labels(items: list[str], lang: str) -> list[str]:
+    if lang == "en":
+        return items
+    from coop_analysis.regions import province_names
+
+    names = province_names("zh")
+    return [names.get(i, i) for i in items]
+
+
+def summary(profile: RegionProfile, lang: str = "en") -> str:
+    """The report's opening text (Markdown), built from the profile's tables only."""
+    check_lang(lang)
+    zh = lang == "zh"
+    p = profile.province
+    name = str(p["short_zh"] if zh else p["name_en"])
+    region = _pick(_REGIONS, str(p["macro_region"]), lang)
+    wd = (("，属西部大开发地区" if zh else "; Western Development area") if bool(p["western_development"]) else "")
+    intro = f"**{name}**（{region}地区{wd}）" if zh else f"**{name}** ({region} region{wd})"
+    paras = []
+    if not profile.has_records:
+        from coop_analysis.datasets import load_facts, load_sources
+
+        n_src, n_facts = len(load_sources()), len(load_facts())
+        paras.append(
+            f"{intro}在现有资料（{n_src}份来源、{n_facts}条数据）中没有东西部科技合作记录。"
+            if zh
+            else f"{intro}: the current sources ({n_src} source(s), {n_facts} facts) hold no record of East–West "
+            "science and technology cooperation for this province."
+        )
+    else:
+        ini = profile.initiatives
+        own = ini[ini["province"] == profile.name]
+        partners = sorted({q for cell in own["partners"] for q in (cell.split(LIST_SEP) if isinstance(cell, str) else [])})
+        led_by = sorted(set(ini.loc[ini["province"] != profile.name, "province"]))
+        mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
+        sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
+        parts = []
+        if len(own):
+            parts.append(
+                f"牵头{len(own)}项合作" + (f"，合作方有{_join(_labels(partners, lang), lang)}" if partners else "")
+                if zh
+                else f"leads {len(own)} cooperation initiative(s) in the sources"
+                + (f", with partners {_join(partners, lang)}" if partners else "")
+            )
+        if led_by:
+            parts.append(
+                f"作为合作方参与{_join(_labels(led_by, lang), lang)}牵头的{len(ini) - len(own)}项合作"
+                if zh
+                else f"is a partner in {len(ini) - len(own)} initiative(s) led by {_join(led_by, lang)}"
+            )
+        sep = "；" if zh else "; "
+        paras.append(intro + ("" if zh else " ") + sep.join(parts) + ("。" if zh else "."))
+        mech_txt = _join([mechanism_label(m, lang) for m in mech], lang)
+        sec_txt = _join([sector_label(s, lang) for s in sectors], lang)
+        paras.append(
+            (f"合作机制：{mech_txt}。" + (f"涉及领域：{sec_txt}。" if sectors else ""))
+            if zh
+            else f"Mechanisms: {mech_txt}." + (f" Sectors: {sec_txt}." if sectors else "")
+        )
+        top = _headline_facts(profile)
+        if top:
+            items = [_fact_phrase(f, lang) for f in top]
+            paras.append(("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + "."))
+    paras.append(pairing_sentence(profile, lang))
+    return "\n\n".join(paras)
+
+
+def pairing_label(kind: str, area: str = "", lang: str = "en") -> str:
+    """A pairing kind for display, with the supported prefecture if any."""
+    label = _pick(_PAIR_KIND, kind, lang)
+    if not area:
+        return label
+    return f"{label}：{area}" if lang == "zh" else f"{label}: {area}"
+
+
+def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
+    """Official pairings of the province and which cooperation in the sources goes beyond them."""
+    from coop_analysis.profiles import partner_table
+
+    zh = lang == "zh"
+    table = partner_table(profile, lang)
+    official = table[table["kinds"] != ""]
+    beyond = table[(table["kinds"] == "") & table["in_sources"]]
+    if len(official):
+        items = [f"{r.label}（{r.official}）" if zh else f"{r.label} ({r.official})" for r in official.itertuples()]
+        text = ("官方结对：" + "；".join(items) + "。") if zh else ("Official pairings: " + "; ".join(items) + ".")
+        if profile.has_records and not official["in_sources"].any():
+            text += "资料中的合作均不在官方结对之内。" if zh else " None of the cooperation in the sources is with an official partner."
+    else:
+        text = "该省无东西部协作或对口支援结对。" if zh else "The province has no official East–West or counterpart-support pairing."
+    if len(beyond):
+        labels = _join(list(beyond["label"]), lang)
+        text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."
+    return text
+
+
+def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
+    """Fields for the report index: region, one-line headline, fact and initiative counts."""
+    top = _headline_facts(profile, 1)
+    n_ini = len(profile.initiatives)
+    if top:
+        line = _fact_phrase(top[0], lang)
+    elif n_ini:
+        line = f"{n_ini}项合作，暂无量化数据" if lang == "zh" else f"{n_ini} initiative(s), no quantified facts yet"
+    else:
+        line = "资料中暂无记录" if lang == "zh" else "no records in the current sources"
+    return {
+        "region": profile.name,
+        "headline": line,
+        "n_facts": len(profile.facts),
+        "n_initiatives": len(profile.initiatives),
+    }

@@ -1,0 +1,272 @@
+"""Region profiles and overview tables: the DataFrames the report notebooks show.
+
+Every function here is a small pure transformation of the loaded tables
+(DataFrame in, DataFrame out); :func:`region_profile` bundles what one
+regional report needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from coop_analysis.datasets import (
+    load_events,
+    load_facts,
+    load_initiatives,
+    load_metrics,
+    load_organizations,
+    load_pairings,
+    load_provinces,
+    load_sources,
+)
+from coop_analysis.regions import resolve_province
+from coop_analysis.schemas import LIST_SEP
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "RegionProfile",
+    "flows",
+    "key_figures",
+    "mechanism_matrix",
+    "pair_coverage",
+    "partner_table",
+    "provinces_with_records",
+    "region_amounts",
+    "region_profile",
+    "timeline",
+]
+
+
+def _has(cell: object, item: str) -> bool:
+    return isinstance(cell, str) and item in cell.split(LIST_SEP)
+
+
+def _split(cell: object) -> list[str]:
+    return cell.split(LIST_SEP) if isinstance(cell, str) and cell else []
+
+
+def initiatives_of(province: str, initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Initiatives a province leads (western side) or joins as a partner."""
+    mask = (initiatives["province"] == province) | initiatives["partners"].map(lambda c: _has(c, province))
+    return initiatives[mask].reset_index(drop=True)
+
+
+def facts_of(province: str, facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts that concern a province, as the subject or as a partner."""
+    mask = (facts["province"] == province) | facts["partner"].map(lambda c: _has(c, province))
+    return facts[mask].reset_index(drop=True)
+
+
+def provinces_with_records() -> list[str]:
+    """English names of provinces named in any initiative or fact, in provinces-table order."""
+    ini, facts = load_initiatives(), load_facts()
+    named = set(ini["province"]) | set(facts["province"])
+    for cell in list(ini["partners"]) + list(facts["partner"]):
+        named.update(_split(cell))
+    return [p for p in load_provinces()["name_en"] if p in named]
+
+
+@dataclass(frozen=True)
+class RegionProfile:
+    """Everything one regional report shows, as DataFrames."""
+
+    province: pd.Series
+    initiatives: pd.DataFrame
+    facts: pd.DataFrame
+    organizations: pd.DataFrame
+    events: pd.DataFrame
+    pairings: pd.DataFrame
+    sources: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return str(self.province["name_en"])
+
+    @property
+    def side(self) -> str:
+        """``west`` when the province leads initiatives of its own, else ``partner``."""
+        return "west" if (self.initiatives["province"] == self.name).any() else "partner"
+
+    @property
+    def has_records(self) -> bool:
+        return len(self.initiatives) > 0 or len(self.facts) > 0
+
+
+def region_profile(region: str | int) -> RegionProfile:
+    """Collect the records of one province (any name form :func:`resolve_province` accepts)."""
+    prov = resolve_province(region)
+    name = str(prov["name_en"])
+    ini = initiatives_of(name, load_initiatives())
+    facts = facts_of(name, load_facts())
+    ids = set(ini["initiative_id"])
+    orgs = load_organizations()
+    orgs = orgs[orgs["initiatives"].map(lambda c: bool(ids & set(_split(c))))].reset_index(drop=True)
+    events = load_events()
+    events = events[events["initiative_id"].isin(ids) | (events["province"] == name)]
+    events = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    pairs = load_pairings()
+    pairs = pairs[(pairs["east_province"] == name) | (pairs["west_province"] == name)].reset_index(drop=True)
+    sources = load_sources()
+    used = set(ini["doc_id"]) | set(facts["doc_id"])
+    return RegionProfile(prov, ini, facts, orgs, events, pairs, sources[sources["doc_id"].isin(used)])
+
+
+def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """One row per fact: what, how much (qualifier kept), when, initiative and fact id.
+
+    Columns: ``fact_id, initiative, metric, figure, as_of, raw`` where
+    ``figure`` is the formatted quantity (see :func:`coop_analysis.narrative.format_quantity`)
+    and ``raw`` the number as the source writes it.
+    """
+    import pandas as pd
+
+    from coop_analysis.narrative import format_quantity
+
+    metrics = load_metrics().set_index("metric")
+    desc = "description_zh" if lang == "zh" else "description_en"
+    title = "title_zh" if lang == "zh" else "title_en"
+    titles = dict(zip(load_initiatives()["initiative_id"], load_initiatives()[title], strict=True))
+    f = profile.facts
+    return pd.DataFrame(
+        {
+            "fact_id": f["fact_id"],
+            "initiative": f["initiative_id"].map(titles),
+            "metric": f["metric"].map(metrics[desc]),
+            "figure": [format_quantity(r, lang) for r in f.itertuples(index=False)],
+            "as_of": f["as_of"].fillna(""),
+            "raw": f["raw"],
+        }
+    ).astype("string")
+
+
+def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """Partners in the sources next to the official pairings of the province.
+
+    Columns: ``partner`` (English name), ``label`` (in ``lang``), ``initiatives``
+    (count in the sources), ``kinds`` (``|``-joined pairing kinds, empty when
+    not officially paired), ``official`` (the pairing described in ``lang``,
+    with the prefecture for counterpart support), ``in_sources`` (bool).
+    """
+    import pandas as pd
+
+    from coop_analysis.narrative import pairing_label
+
+    name = profile.name
+    counts: dict[str, int] = {}
+    for row in profile.initiatives.itertuples(index=False):
+        for p in [row.province, *_split(row.partners)]:
+            if p != name:
+                counts[p] = counts.get(p, 0) + 1
+    kinds: dict[str, list[str]] = {}
+    official: dict[str, list[str]] = {}
+    area_col = "west_area_zh" if lang == "zh" else "west_area_en"
+    for row in profile.pairings.to_dict("records"):
+        other = row["west_province"] if row["east_province"] == name else row["east_province"]
+        area = row[area_col] if isinstance(row[area_col], str) else ""
+        kinds.setdefault(other, []).append(row["kind"])
+        official.setdefault(other, []).append(pairing_label(row["kind"], area, lang))
+    provinces = load_provinces().set_index("name_en")
+    rows = []
+    for p in sorted(set(counts) | set(official), key=lambda p: (-counts.get(p, 0), p)):
+        label = str(provinces.at[p, "short_zh"]) if lang == "zh" else p
+        sep = "；" if lang == "zh" else "; "
+        rows.append((p, label, counts.get(p, 0), LIST_SEP.join(kinds.get(p, [])), sep.join(official.get(p, [])),
+                     p in counts))  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["partner", "label", "initiatives", "kinds", "official", "in_sources"])
+    return frame.astype({"partner": "string", "label": "string", "initiatives": "int64", "kinds": "string",
+                         "official": "string", "in_sources": "bool"})  # fmt: skip
+
+
+def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """Dated events in order: ``date`` (as precise as the source), ``place``, ``what``, ``event_id``."""
+    import pandas as pd
+
+    from coop_analysis.narrative import format_date
+
+    e = profile.events
+    return pd.DataFrame(
+        {
+            "date": [format_date(d, p, lang) for d, p in zip(e["date"], e["date_precision"], strict=True)],
+            "place": e["place_zh"].fillna(""),
+            "what": e["what_en"],
+            "event_id": e["event_id"],
+        }
+    ).astype("string")
+
+
+# ------------------------------------------------------------------ national overview
+
+
+def flows() -> pd.DataFrame:
+    """East→West links: one row per (partner, western province) with the number of initiatives.
+
+    Columns: ``source``, ``target`` (English names), ``source_adcode``,
+    ``target_adcode``, ``weight`` (initiatives), ``official`` (bool: an
+    official pairing of the two).
+    """
+    import pandas as pd
+
+    ini = load_initiatives()
+    prov = load_provinces().set_index("name_en")
+    pairs = load_pairings()
+    official = set(zip(pairs["east_province"], pairs["west_province"], strict=True))
+    counts: dict[tuple[str, str], int] = {}
+    for row in ini.itertuples(index=False):
+        for partner in _split(row.partners):
+            key = (partner, row.province)
+            counts[key] = counts.get(key, 0) + 1
+    rows = [
+        (s, t, int(prov.at[s, "adcode"]), int(prov.at[t, "adcode"]), float(n), (s, t) in official)
+        for (s, t), n in sorted(counts.items())
+    ]
+    return pd.DataFrame(rows, columns=["source", "target", "source_adcode", "target_adcode", "weight", "official"])
+
+
+def pair_coverage() -> pd.DataFrame:
+    """Which official pairs the sources cover: the pairing rows plus ``initiatives`` (count)."""
+    ini = load_initiatives()
+    pairs = load_pairings()
+    counts = []
+    for row in pairs.itertuples(index=False):
+        mask = (ini["province"] == row.west_province) & ini["partners"].map(lambda c, e=row.east_province: _has(c, e))
+        counts.append(int(mask.sum()))
+    out = pairs[["pair_id", "kind", "east_province", "west_province", "west_area_en"]].copy()
+    out["initiatives"] = counts
+    out["covered"] = out["initiatives"] > 0
+    return out
+
+
+def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
+    """Initiatives counted by mechanism (rows) and western province (columns)."""
+    import pandas as pd
+
+    from coop_analysis.narrative import mechanism_label
+    from coop_analysis.regions import province_names
+
+    ini = load_initiatives()
+    rows = [(m, p) for p, cell in zip(ini["province"], ini["mechanism"], strict=True) for m in _split(cell)]
+    frame = pd.DataFrame(rows, columns=["mechanism", "province"])
+    matrix = pd.crosstab(frame["mechanism"], frame["province"])
+    names = province_names(lang)
+    matrix.index = [mechanism_label(m, lang) for m in matrix.index]
+    matrix.columns = [names[c] for c in matrix.columns]
+    matrix.index.name, matrix.columns.name = None, None
+    return matrix
+
+
+def region_amounts(kind: str = "money") -> pd.DataFrame:
+    """Facts of one metric kind (``money`` or ``count``) per province, for comparison charts.
+
+    Columns: ``province, fact_id, metric, value, unit, qualifier, approx`` (bool:
+    the qualifier is not ``exact``), sorted by value.
+    """
+    facts = load_facts()
+    metrics = load_metrics().set_index("metric")
+    kinds = facts["metric"].map(metrics["kind"])
+    wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
+    out = facts.loc[wanted, ["province", "fact_id", "metric", "value", "unit", "qualifier"]].copy()
+    out["approx"] = out["qualifier"] != "exact"
+    return out.sort_values("value").reset_index(drop=True)
