@@ -22,6 +22,10 @@ __all__ = [
     "format_date",
     "format_quantity",
     "headline",
+    "overview_headline",
+    "overview_summary",
+    "report_title",
+    "show",
     "mechanism_label",
     "pairing_label",
     "pairing_sentence",
@@ -310,4 +314,64 @@ def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
         "headline": line,
         "n_facts": len(profile.facts),
         "n_initiatives": len(profile.initiatives),
+    }
+
+
+def report_title(profile: RegionProfile, lang: str = "en") -> str:
+    """The report's title line (Markdown)."""
+    check_lang(lang)
+    if lang == "zh":
+        return f"# {profile.province['short_zh']}：东西部科技合作报告"
+    return f"# {profile.name}: East–West science and technology cooperation"
+
+
+def show(table: Any, lang: str = "en", empty: str | None = None) -> Any:
+    """A table for display, or a short note when it has no rows (never an empty table)."""
+    from IPython.display import Markdown
+
+    if table is None or len(table) == 0:
+        note = empty or ("资料中暂无。" if lang == "zh" else "None in the current sources.")
+        return Markdown(f"_{note}_")
+    return table
+
+
+def overview_summary(lang: str = "en") -> str:
+    """The national overview's opening text (Markdown)."""
+    from coop_analysis.datasets import load_facts, load_initiatives, load_sources
+    from coop_analysis.profiles import pair_coverage, provinces_with_records
+
+    check_lang(lang)
+    n_src, n_ini, n_facts = len(load_sources()), len(load_initiatives()), len(load_facts())
+    with_records = provinces_with_records()
+    west = sorted(set(load_initiatives()["province"]))
+    cov = pair_coverage()
+    ew = cov[cov["kind"] == "east_west_cooperation"]
+    covered = int(ew["covered"].sum())
+    if lang == "zh":
+        from coop_analysis.regions import province_names
+
+        names = province_names("zh")
+        return (
+            f"现有资料共{n_src}份来源，整理出{n_ini}项合作、{n_facts}条量化数据，涉及{len(with_records)}个省份；"
+            f"牵头省份：{_join([names[w] for w in west], lang)}。"
+            f"2021年确定的{len(ew)}对东西部协作结对中，资料覆盖{covered}对。"
+        )
+    return (
+        f"The sources ({n_src}) hold {n_ini} cooperation initiatives and {n_facts} quantified facts, naming "
+        f"{len(with_records)} provinces; the western lead provinces are {_join(west, lang)}. "
+        f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}."
+    )
+
+
+def overview_headline(lang: str = "en") -> dict[str, Any]:
+    """Index fields of the national overview (same keys as :func:`headline`)."""
+    from coop_analysis.datasets import load_facts, load_initiatives
+    from coop_analysis.profiles import provinces_with_records
+
+    n = len(provinces_with_records())
+    return {
+        "region": "overview",
+        "headline": f"全国概览：{n}个省份有记录" if lang == "zh" else f"National overview: {n} provinces with records",
+        "n_facts": len(load_facts()),
+        "n_initiatives": len(load_initiatives()),
     }

@@ -34,7 +34,12 @@ __all__ = [
     "pair_coverage",
     "partner_table",
     "provinces_with_records",
+    "chart_facts",
+    "initiatives_table",
+    "organizations_table",
     "region_amounts",
+    "region_flows",
+    "sources_table",
     "region_profile",
     "timeline",
 ]
@@ -270,3 +275,91 @@ def region_amounts(kind: str = "money") -> pd.DataFrame:
     out = facts.loc[wanted, ["province", "fact_id", "metric", "value", "unit", "qualifier"]].copy()
     out["approx"] = out["qualifier"] != "exact"
     return out.sort_values("value").reset_index(drop=True)
+
+
+def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """The province's initiatives: title, lead province, partners, mechanisms, sectors, start."""
+    import pandas as pd
+
+    from coop_analysis.narrative import mechanism_label, sector_label
+    from coop_analysis.regions import province_names
+
+    names = province_names(lang)
+    sep = "、" if lang == "zh" else ", "
+    ini = profile.initiatives
+
+    def provinces(cell: object) -> str:
+        return sep.join(names.get(p, p) for p in _split(cell))
+
+    return pd.DataFrame(
+        {
+            "initiative": ini["title_zh" if lang == "zh" else "title_en"],
+            "lead": ini["province"].map(names),
+            "partners": [
+                sep.join(x for x in (provinces(p), "" if lang == "zh" else (b if isinstance(b, str) else "")) if x)
+                for p, b in zip(ini["partners"], ini["partner_bodies"], strict=True)
+            ],
+            "mechanisms": [sep.join(mechanism_label(m, lang) for m in _split(c)) for c in ini["mechanism"]],
+            "sectors": [sep.join(sector_label(s, lang) for s in _split(c)) for c in ini["sectors"]],
+            "since": ini["start_date"].fillna(""),
+        }
+    ).astype("string")
+
+
+def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """Organizations in the province's initiatives: name, type, province."""
+    import pandas as pd
+
+    from coop_analysis.regions import province_names
+
+    names = province_names(lang)
+    o = profile.organizations
+    return pd.DataFrame(
+        {
+            "name": o["name_zh"] if lang == "zh" else o["name_en"] + " (" + o["name_zh"] + ")",
+            "type": o["type"].str.replace("_", " "),
+            "province": o["province"].map(lambda p: names.get(p, "") if isinstance(p, str) else ""),
+        }
+    ).astype("string")
+
+
+def sources_table(profile: RegionProfile) -> pd.DataFrame:
+    """Provenance of every number in the report: fact id, the figure as written, the quote, the source."""
+    import pandas as pd
+
+    titles = dict(zip(profile.sources["doc_id"], profile.sources["title"], strict=True))
+    f = profile.facts
+    return pd.DataFrame(
+        {
+            "fact_id": f["fact_id"],
+            "raw": f["raw"],
+            "quote": f["quote"],
+            "source": f["doc_id"].map(lambda d: f"{titles.get(d, '')} [{d}]"),
+        }
+    ).astype("string")
+
+
+def region_flows(profile: RegionProfile) -> pd.DataFrame:
+    """The rows of :func:`flows` that start or end in the province."""
+    f = flows()
+    return f[(f["source"] == profile.name) | (f["target"] == profile.name)].reset_index(drop=True)
+
+
+def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFrame:
+    """Facts of one metric kind ready for a bar chart: ``label``, ``value``, ``approx``, sorted descending.
+
+    ``kind`` is ``money`` (labels carry the currency, since currencies are not
+    converted) or ``count`` (counts and people).
+    """
+    metrics = load_metrics().set_index("metric")
+    kinds = facts["metric"].map(metrics["kind"])
+    wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
+    sel = facts[wanted].copy()
+    desc = metrics["description_zh" if lang == "zh" else "description_en"]
+    short = sel["metric"].map(desc).str.split(r"[,，(（]", regex=True).str[0]
+    unit = "" if kind == "count" else " (" + sel["unit"] + ")"
+    sel["label"] = short + unit + " [" + sel["fact_id"] + "]"
+    sel["approx"] = sel["qualifier"] != "exact"
+    return sel.sort_values("value", ascending=False)[["label", "value", "approx", "fact_id", "province"]].reset_index(
+        drop=True
+    )

@@ -1,0 +1,120 @@
+"""Report figures: the profiles' tables drawn with :mod:`coop_analysis.plots`.
+
+Each function is what one notebook cell calls; it returns a matplotlib Figure
+(or ``None`` when there is nothing to draw, so an empty region gets no empty chart).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coop_analysis import plots, profiles
+from coop_analysis.datasets import load_facts, load_provinces
+from coop_analysis.narrative import check_lang
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from coop_analysis.profiles import RegionProfile
+
+__all__ = ["audit_positions", "overview_amounts", "overview_flow_map", "overview_matrix", "region_bars", "region_map"]
+
+
+def _labels(lang: str) -> dict[int, str]:
+    prov = load_provinces()
+    col = "short_zh" if lang == "zh" else "name_en"
+    return {int(a): str(n) for a, n in zip(prov["adcode"], prov[col], strict=True)}
+
+
+def region_map(profile: RegionProfile, lang: str = "en") -> Figure:
+    """The province's cooperation links on a map of China (the province alone if it has none)."""
+    check_lang(lang)
+    name = str(profile.province["short_zh"] if lang == "zh" else profile.name)
+    links = profiles.region_flows(profile)
+    if len(links):
+        title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
+        return plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+                              weight_label="合作项目数" if lang == "zh" else "initiatives")  # fmt: skip
+    import matplotlib.pyplot as plt
+
+    with plots.report_style(lang):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
+        ax.set_title(f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)")
+    plt.close(fig)
+    return fig
+
+
+def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Figure | None:
+    """Bar chart of the province's counts (``kind="count"``) or amounts (``"money"``), log scale."""
+    check_lang(lang)
+    data = profiles.chart_facts(profile.facts, kind, lang)
+    if data.empty:
+        return None
+    zh = lang == "zh"
+    title = ("数量" if kind == "count" else "金额（原币种）") if zh else ("Counts" if kind == "count" else "Amounts (currency as stated)")
+    spread = data["value"].max() / max(data["value"].min(), 1e-9)
+    return plots.bar_chart(data, value="value", label="label", approx="approx", log=bool(spread > 50), lang=lang,
+                           title=title)  # fmt: skip
+
+
+def overview_flow_map(lang: str = "en") -> Figure:
+    """All East→West links in the sources, width by number of initiatives."""
+    check_lang(lang)
+    title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
+    return plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
+                          weight_label="合作项目数" if lang == "zh" else "initiatives")  # fmt: skip
+
+
+def overview_amounts(kind: str = "money", lang: str = "en") -> Figure | None:
+    """Every amount (or count) in the sources, compared across provinces on a log scale."""
+    check_lang(lang)
+    from coop_analysis.regions import province_names
+
+    data = profiles.chart_facts(load_facts(), kind, lang)
+    if data.empty:
+        return None
+    names = province_names(lang)
+    data["label"] = data["province"].map(names) + " · " + data["label"]
+    zh = lang == "zh"
+    if kind == "money":
+        title = "各地金额比较（对数刻度，原币种）" if zh else "Amounts across provinces (log scale, currency as stated)"
+    else:
+        title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
+    return plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang, title=title)
+
+
+def overview_matrix(lang: str = "en") -> Figure:
+    """Heatmap of initiatives by mechanism and western province."""
+    check_lang(lang)
+    title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
+    return plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title)
+
+
+def audit_positions(doc_id: str, lang: str = "en") -> Figure:
+    """Where each extracted mention sits in a source, coloured by status, with section boundaries."""
+    from matplotlib.figure import Figure
+
+    from coop_analysis.audit import audit_table
+    from coop_analysis.datasets import source_text
+    from coop_analysis.text import split_sections
+
+    check_lang(lang)
+    table = audit_table(doc_id)
+    table = table[table["start"] >= 0]
+    text = source_text(doc_id)
+    colors = {"fact": plots.EAST_COLOR, "waived": "#999999", "gap": plots.WEST_COLOR}
+    with plots.report_style(lang):
+        fig = Figure(figsize=(9, 2.6), layout="constrained")
+        ax = fig.subplots()
+        for sec in split_sections(text):
+            ax.axvline(sec.start, color="#cccccc", linewidth=0.8, zorder=0)
+        for status, color in colors.items():
+            sel = table[table["status"] == status]
+            ax.scatter(sel["start"], [1] * len(sel), marker="|", s=400, color=color, label=f"{status} ({len(sel)})")
+        ax.set_yticks([])
+        ax.set_xlim(0, len(text))
+        ax.set_xlabel("字符位置（规范化文本）" if lang == "zh" else "character offset in the normalized text")
+        ax.set_title(doc_id, loc="left")
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
+    return fig
