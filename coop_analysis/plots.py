@@ -744,7 +744,7 @@ def draw_china(
 # --------------------------------------------------------------------------- flow map
 
 
-def _scale_widths(weights: np.ndarray, wmin: float = 0.8, wmax: float = 5.0) -> np.ndarray:
+def _scale_widths(weights: np.ndarray, wmin: float = 0.7, wmax: float = 4.0) -> np.ndarray:
     import numpy as np
 
     top = float(np.nanmax(weights)) if len(weights) else 1.0
