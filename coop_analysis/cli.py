@@ -48,13 +48,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     text = read_source_file(args.file)
     frame = candidates(text)
     if args.format == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        frame.drop(columns=["norm_start", "norm_end"]).to_csv(sys.stdout, index=False)
     else:
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 40):  # fmt: skip
-            cols = ["start", "raw", "value", "unit", "qualifier", "section", "provinces", "curated"]
+            cols = ["start", "raw_normalized", "value", "unit", "qualifier", "section", "provinces", "status", "ref"]
             print(frame[cols].to_string(index=False) if len(frame) else "no quantities found")
         print(f"{len(frame)} candidate(s); {int(frame['curated'].sum()) if len(frame) else 0} already curated")
     return 0

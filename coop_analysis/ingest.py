@@ -89,7 +89,8 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
 
     Returns:
         :func:`~coop_analysis.quantities.extract_quantities`'s columns plus
-        ``section`` (heading of the section), ``places`` (place names in the
+        ``norm_start``/``norm_end`` and ``raw_normalized`` (the mention in the
+        normalized text, which is what ``facts.raw`` records), ``section`` (heading of the section), ``places`` (place names in the
         sentence), ``provinces`` (provinces those resolve to, ``|``-joined,
         falling back to the section's when the sentence names none),
         ``status`` (``fact``, ``waived`` or ``new``), ``ref`` (fact id or
@@ -128,7 +129,8 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
             provs = [p for p in dict.fromkeys(sec_found["province"].dropna())]
         places_col.append("|".join(dict.fromkeys(found["name"])))
         provinces_col.append("|".join(provs))
-    frame = frame.assign(section=section_col, places=places_col, provinces=provinces_col)
+    normalized = [norm.text[a:b] for a, b in zip(frame["norm_start"], frame["norm_end"], strict=True)]
+    frame = frame.assign(raw_normalized=normalized, section=section_col, places=places_col, provinces=provinces_col)
 
     status = ["new"] * len(frame)
     ref = [""] * len(frame)
@@ -145,7 +147,7 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
                 ref[i] = str(cov.at[pos, "ref"])
     frame = frame.assign(status=status, ref=ref)
     frame["curated"] = frame["status"] != "new"
-    return frame.astype({"section": "string", "places": "string", "provinces": "string", "status": "string",
+    return frame.astype({"raw_normalized": "string", "section": "string", "places": "string", "provinces": "string", "status": "string",
                          "ref": "string", "curated": "bool"})  # fmt: skip
 
 

@@ -222,6 +222,11 @@ def _build(m: re.Match[str]) -> Quantity | None:
 
 
 _FULLWIDTH_TABLE = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"％": "%", "．": "."})
+# Traditional forms of the characters numbers, units and qualifiers use, mapped
+# one-for-one to simplified ones so that offsets do not move.
+_TRADITIONAL = str.maketrans(
+    dict(zip("萬億兩個項場條臺種類隻輛約餘幾數達過將計內點幣歐圓噸畝筆貳參陸簽", "万亿两个项场条台种类只辆约余几数达过将计内点币欧元吨亩笔贰参陆签", strict=True))
+)
 _WS = re.compile(r"\s+")
 
 
@@ -247,7 +252,7 @@ def parse_quantity(text: str) -> Quantity:
     """
     if not isinstance(text, str):
         raise QuantityError(f"expected a string, got {type(text).__name__}: {text!r}")
-    clean = _WS.sub("", text.translate(_FULLWIDTH_TABLE))
+    clean = _WS.sub("", text.translate(_FULLWIDTH_TABLE).translate(_TRADITIONAL))
     m = _PATTERN.fullmatch(clean)
     if m is None:
         raise QuantityError(
@@ -328,7 +333,7 @@ def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
     sentences = split_sentences(norm.text)
     rows = []
     si = 0
-    for m, q in _iter_matches(norm.text):
+    for m, q in _iter_matches(norm.text.translate(_TRADITIONAL)):
         while si + 1 < len(sentences) and sentences[si].end <= m.start():
             si += 1
         sent = sentences[si].text if sentences else ""

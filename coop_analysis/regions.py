@@ -157,13 +157,20 @@ def _place_pattern_for(*versions: str) -> tuple[re.Pattern[str], dict[str, tuple
     for row in prov.itertuples(index=False):
         for form in (row.name_zh, row.short_zh):
             meaning[form] = (row.name_en, "province", False)
+    candidates: dict[str, list[tuple[str, str]]] = {}
     for row in places.itertuples(index=False):
-        for form in (row.place_zh, row.short_zh):
-            if len(form) < 2 or form in meaning and meaning[form][1] == "province":
+        for form in {row.place_zh, row.short_zh}:
+            if len(form) < 2 or form in meaning:
                 continue
-            prev = meaning.get(form)
-            ambiguous = bool(row.ambiguous) or (prev is not None and prev[0] != row.province_en)
-            meaning[form] = (row.province_en, row.level, ambiguous)
+            if form == row.short_zh and row.level == "county" and len(form) < 3:
+                continue  # 合作 (合作市), 和平, 新华 …: two-character county names are common words
+            candidates.setdefault(form, []).append((row.province_en, row.level))
+    for form, cands in candidates.items():
+        # A prefecture wins over same-named counties elsewhere (西安 is the city, not 西安区 in Jilin).
+        prefectures = {p for p, level in cands if level == "prefecture"}
+        pool = prefectures or {p for p, _ in cands}
+        level = "prefecture" if prefectures else cands[0][1]
+        meaning[form] = (next(iter(pool)), level, len(pool) > 1)
     names = sorted(meaning, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names))), meaning
 
@@ -171,8 +178,11 @@ def _place_pattern_for(*versions: str) -> tuple[re.Pattern[str], dict[str, tuple
 def find_places(text: str) -> pd.DataFrame:
     """Every province or place name in ``text`` with the province it resolves to.
 
-    Names are matched longest first (成都东部新区 before 成都); one-character
-    abbreviations are not matched in running text (they are too ambiguous).
+    Names are matched longest first (成都东部新区 before 成都). Provinces and
+    prefectures match by full or short name; counties and districts by full
+    name (闵行区, 札达县), or by short name only when it has three or more
+    characters, since two-character county names are often common words
+    (合作, 和平, 新华). One-character abbreviations are not matched.
 
     Returns:
         Columns ``name, start, end, level, province, ambiguous`` (``province``

@@ -1,0 +1,177 @@
+"""Adding sources: robust reading, candidate listing, add-source, and the README walkthrough."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import coop_analysis as ca
+from coop_analysis.cli import main
+from coop_analysis.ingest import add_source, candidates, decode_source, read_source_file
+
+from .conftest import PROJECT, SEED_ID
+
+SAMPLE = Path(__file__).parent / "fixtures" / "sample_source.txt"
+
+
+# ----------------------------------------------------------------- robustness
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    f = tmp_path / "empty.txt"
+    f.write_bytes(b"")
+    with pytest.raises(ca.SourceError, match="empty"):
+        read_source_file(f)
+    f.write_bytes(b"  \n\n ")
+    with pytest.raises(ca.SourceError, match="empty"):
+        read_source_file(f)
+
+
+def test_non_utf8_file_names_the_encoding_problem(tmp_path: Path) -> None:
+    f = tmp_path / "gbk.txt"
+    f.write_bytes("签约12家企业".encode("gb18030"))
+    with pytest.raises(ca.SourceError) as err:
+        read_source_file(f)
+    assert "not UTF-8" in str(err.value) and "byte " in str(err.value) and "GB18030" in str(err.value)
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    f = tmp_path / "x.txt"
+    f.write_bytes(b"\x00\x01abc")
+    with pytest.raises(ca.SourceError, match="NUL bytes"):
+        read_source_file(f)
+
+
+def test_bom_is_accepted() -> None:
+    assert decode_source("\ufeff签约12家".encode()) == "签约12家"
+
+
+def test_traditional_characters_and_fullwidth() -> None:
+    found = ca.extract_quantities("兩岸簽約１２家企業，總額約３億元，佔比２０％以上。")
+    assert found["value"].tolist() == [12, 3e8, 20]
+    assert found["qualifier"].tolist() == ["exact", "approx", "over"]
+
+
+def test_very_long_line_and_no_quantities() -> None:
+    assert len(ca.extract_quantities("合作" * 100_000)) == 0
+    long = "，".join(["签约3家企业"] * 5_000)
+    found = ca.extract_quantities(long)
+    assert len(found) == 5_000
+    assert all(long[s:e] == r for r, s, e in zip(found["raw"], found["start"], found["end"], strict=True))
+
+
+def test_extract_rejects_non_text() -> None:
+    with pytest.raises(TypeError):
+        ca.extract_quantities(b"12\xe5\xae\xb6")  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=200))
+def test_candidates_never_raise(text: str) -> None:
+    frame = candidates(text, doc_id=None)
+    assert len(frame) == len(ca.extract_quantities(text))
+
+
+# ----------------------------------------------------------------- candidates
+
+
+def test_candidates_of_the_seed_are_all_curated() -> None:
+    raw = (PROJECT / "data" / "raw" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+    frame = candidates(raw)
+    assert frame["curated"].all()
+    assert set(frame["status"]) == {"fact", "waived"}
+    ningxia = frame[frame["ref"] == "F015"].iloc[0]
+    assert ningxia["raw_normalized"] == "超过2000项" and "Ningxia" in ningxia["provinces"]
+    assert ningxia["section"] == "宁夏科创“飞地”种出新试验田"
+
+
+def test_candidates_of_a_new_text_are_new() -> None:
+    frame = candidates(read_source_file(SAMPLE))
+    assert not frame["curated"].any()
+    assert frame["raw_normalized"].tolist()[:3] == ["12项", "约3.5亿元", "超过2亿元"]
+    assert "Gansu" in frame.iloc[0]["provinces"] and "Shandong" in frame.iloc[0]["provinces"]
+
+
+# ----------------------------------------------------------------- add-source and the walkthrough
+
+
+def test_add_source_copies_unchanged_and_refuses_to_overwrite(project_copy: Path) -> None:
+    meta = add_source(SAMPLE, title="示例", published="2025-05", date_is_estimate=True)
+    doc = project_copy / "data" / "raw" / f"{meta['doc_id']}.txt"
+    assert doc.read_bytes() == SAMPLE.read_bytes()
+    assert meta["doc_id"].startswith("001_")
+    assert meta["doc_id"] in set(ca.load_sources()["doc_id"])
+    with pytest.raises(ca.SourceError, match="already a source"):
+        add_source(SAMPLE, title="again", published="2025-05")
+    other = project_copy / "other.txt"
+    other.write_text("另一篇：签约3家。", encoding="utf-8")
+    with pytest.raises(ca.SourceError, match="exists already"):
+        add_source(other, title="x", published="2025", doc_id=meta["doc_id"])
+    assert not list((project_copy / "data" / "raw").glob(".*.tmp"))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"title": "", "published": "2025"}, "--title"),
+    ({"title": "t", "published": "May 2025"}, "--date"),
+    ({"title": "t", "published": "2025-13"}, "--date"),
+    ({"title": "t", "published": "2025", "doc_id": "../evil"}, "--doc-id"),
+])  # fmt: skip
+def test_add_source_validates_arguments(project_copy: Path, kwargs: dict[str, str], message: str) -> None:
+    before = sorted((project_copy / "data" / "raw").iterdir())
+    with pytest.raises(ca.SourceError, match=message):
+        add_source(SAMPLE, **kwargs)  # type: ignore[arg-type]
+    assert sorted((project_copy / "data" / "raw").iterdir()) == before
+
+
+def test_walkthrough(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's "Add a new source" steps, as a user runs them."""
+    # 1. add the source
+    assert main(["add-source", str(SAMPLE), "--title", "示例：鲁甘科技协作推进会", "--date", "2025-05",
+                 "--date-is-estimate"]) == 0  # fmt: skip
+    doc_id = capsys.readouterr().out.split()[2].rstrip(":")
+    raw_file = project_copy / "data" / "raw" / f"{doc_id}.txt"
+    # 2. list candidates as CSV
+    assert main(["extract", str(raw_file), "--format", "csv"]) == 0
+    cands = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(cands) == 8 and {c["status"] for c in cands} == {"new"}
+    # 3. curate: an initiative and one fact per candidate but the last, which we forget
+    cur = project_copy / "data" / "curated"
+    with (cur / "initiatives.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([
+            "sample-lugan-meeting", doc_id, "Sample meeting", "示例会议", "Gansu", "Shandong", "", "joint_projects",
+            "general", "2025-05", cands[0]["section"], "Invented sample text for the walkthrough.", cands[0]["sentence"]])
+    with (cur / "facts.csv").open("a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        for i, c in enumerate(cands[:-1]):
+            w.writerow([f"S{i:03d}", doc_id, "sample-lugan-meeting", "Gansu", "Shandong", "joint_projects",
+                        c["raw_normalized"], c["value"], c["unit"], c["qualifier"], c["low"], c["high"], "2025-05",
+                        c["sentence"], ""])  # fmt: skip
+    # 4. validate names the forgotten candidate
+    assert main(["validate"]) == 1
+    err = capsys.readouterr().err
+    assert "不少于100名" in err and "neither a fact nor waived" in err
+    # 5. waive it with a reason: validation passes
+    with (cur / "waivers.csv").open("a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([doc_id, cands[-1]["raw_normalized"], cands[-1]["sentence"],
+                                                      "not_a_measure", "a plan, not a result"])  # fmt: skip
+    assert main(["validate"]) == 0, capsys.readouterr().err
+    assert len(ca.load_facts()) == 38 + 7
+
+
+def test_cli_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(tmp_path / "missing.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("数据".encode("gb18030"))
+    assert main(["extract", str(bad)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_extract_table_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "约3.5亿元" in out and "8 candidate(s); 0 already curated" in out
