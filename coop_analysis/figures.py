@@ -20,6 +20,20 @@ if TYPE_CHECKING:
 __all__ = ["audit_positions", "overview_amounts", "overview_flow_map", "overview_matrix", "region_bars", "region_map"]
 
 
+def _detached(fig: Figure) -> Figure:
+    """Close ``fig`` in pyplot so that a notebook shows it once, as the cell's value."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return fig
+
+
+def _value_axis(kind: str, lang: str) -> str:
+    if kind == "money":
+        return "金额（对数刻度）" if lang == "zh" else "amount (log scale)"
+    return "数量（对数刻度）" if lang == "zh" else "count (log scale)"
+
+
 def _labels(lang: str) -> dict[int, str]:
     prov = load_provinces()
     col = "short_zh" if lang == "zh" else "name_en"
@@ -33,16 +47,15 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Figure:
     links = profiles.region_flows(profile)
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
-        return plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
-                              weight_label="合作项目数" if lang == "zh" else "initiatives")  # fmt: skip
+        return _detached(plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+                                        weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
     import matplotlib.pyplot as plt
 
     with plots.report_style(lang):
         fig, ax = plt.subplots(figsize=(8, 6))
         plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
         ax.set_title(f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)")
-    plt.close(fig)
-    return fig
+    return _detached(fig)
 
 
 def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Figure | None:
@@ -54,16 +67,18 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     zh = lang == "zh"
     title = ("数量" if kind == "count" else "金额（原币种）") if zh else ("Counts" if kind == "count" else "Amounts (currency as stated)")
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
-    return plots.bar_chart(data, value="value", label="label", approx="approx", log=bool(spread > 50), lang=lang,
-                           title=title)  # fmt: skip
+    log = bool(spread > 50)
+    xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")
+    return _detached(plots.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
+                                     title=title, xlabel=xlabel, text="text"))  # fmt: skip
 
 
 def overview_flow_map(lang: str = "en") -> Figure:
     """All East→West links in the sources, width by number of initiatives."""
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
-    return plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
-                          weight_label="合作项目数" if lang == "zh" else "initiatives")  # fmt: skip
+    return _detached(plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
+                                    weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Figure | None:
@@ -81,14 +96,15 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Figure | None:
         title = "各地金额比较（对数刻度，原币种）" if zh else "Amounts across provinces (log scale, currency as stated)"
     else:
         title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
-    return plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang, title=title)
+    return _detached(plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
+                                     title=title, xlabel=_value_axis(kind, lang), text="text"))  # fmt: skip
 
 
 def overview_matrix(lang: str = "en") -> Figure:
     """Heatmap of initiatives by mechanism and western province."""
     check_lang(lang)
     title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
-    return plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title)
+    return _detached(plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title))
 
 
 def audit_positions(doc_id: str, lang: str = "en") -> Figure:

@@ -1002,6 +1002,7 @@ def bar_chart(
     xlabel: str | None = None,
     color: str = PALETTE[0],
     annotate: bool = True,
+    text: str | None = None,
 ) -> Figure:
     """Horizontal bar chart, one bar per row, first row at the top.
 
@@ -1019,6 +1020,8 @@ def bar_chart(
         xlabel: value-axis label (default: the ``value`` column name).
         color: bar colour.
         annotate: write each value at the end of its bar.
+        text: column of annotation texts to write instead of the plain value
+            (e.g. ``> 2,000`` or ``11–19``, keeping the source's qualifier).
 
     Returns:
         The figure; bars are the axes' ``patches`` (gid ``"bar"``), hatched
@@ -1034,7 +1037,7 @@ def bar_chart(
 
     lang = _check_lang(lang)
     txt = _TEXT[lang]
-    cols = [value, label] + ([approx] if approx else [])
+    cols = [value, label] + ([approx] if approx else []) + ([text] if text else [])
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(f"bar_chart: missing column(s) {missing}")
@@ -1051,6 +1054,7 @@ def bar_chart(
     )
     names = [str(v) for v in data[label]]
     n = len(names)
+    notes = [str(t) for t in data[text]] if text else None
 
     with report_style(lang):
         fig, ax = plt.subplots(figsize=(7.0, max(2.2, 0.32 * n + 1.3)))
@@ -1073,10 +1077,11 @@ def bar_chart(
             ax.set_xscale("log")
         ax.set_xlabel(xlabel if xlabel is not None else value)
         if annotate and n:
-            for yi, v, a in zip(y, vals, is_approx, strict=True):
+            for i, (yi, v, a) in enumerate(zip(y, vals, is_approx, strict=True)):
                 neg = v < 0
+                note = notes[i] if notes is not None else (txt["approx_prefix"] if a else "") + _fmt_number(v)
                 ax.annotate(
-                    (txt["approx_prefix"] if a else "") + _fmt_number(v), (v, yi), xytext=(-3 if neg else 3, 0),
+                    note, (v, yi), xytext=(-3 if neg else 3, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left", fontsize=8,
                     color="#333333",
                 )

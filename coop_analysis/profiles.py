@@ -346,7 +346,11 @@ def region_flows(profile: RegionProfile) -> pd.DataFrame:
 
 
 def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFrame:
-    """Facts of one metric kind ready for a bar chart: ``label``, ``value``, ``approx``, sorted descending.
+    """Facts of one metric kind ready for a bar chart, sorted descending.
+
+    Columns: ``label`` (metric, currency for money, fact id), ``value``,
+    ``approx`` (not exact), ``text`` (the figure with its qualifier, see
+    :func:`coop_analysis.narrative.format_quantity`), ``fact_id``, ``province``.
 
     ``kind`` is ``money`` (labels carry the currency, since currencies are not
     converted) or ``count`` (counts and people).
@@ -360,6 +364,8 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
     unit = "" if kind == "count" else " (" + sel["unit"] + ")"
     sel["label"] = short + unit + " [" + sel["fact_id"] + "]"
     sel["approx"] = sel["qualifier"] != "exact"
-    return sel.sort_values("value", ascending=False)[["label", "value", "approx", "fact_id", "province"]].reset_index(
-        drop=True
-    )
+    from coop_analysis.narrative import format_quantity
+
+    sel["text"] = [format_quantity(r, lang) for r in sel.itertuples(index=False)]
+    columns = ["label", "value", "approx", "text", "fact_id", "province"]
+    return sel.sort_values("value", ascending=False)[columns].reset_index(drop=True)
