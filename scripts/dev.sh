@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One entry point for people and CI. It creates .venv (Python 3.11+) if needed,
+# installs the package with its test extra whenever pyproject.toml changed, then:
+#   bash scripts/dev.sh reports [ARGS]   build the reports into reports/ (coop-analysis reports ARGS)
+#   bash scripts/dev.sh test [ARGS]      run the whole test suite (pytest ARGS)
+#   bash scripts/dev.sh validate         check all data (coop-analysis validate)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+VENV=${COOP_VENV:-.venv}
+command -v "$PY" >/dev/null || { echo "dev.sh: $PY not found; install Python 3.11 or newer" >&2; exit 2; }
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+  || { echo "dev.sh: $("$PY" --version) is too old; Python 3.11 or newer is needed (set PYTHON=...)" >&2; exit 2; }
+
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+stamp="$VENV/.coop-analysis-installed"
+want=$("$VENV/bin/python" -c 'import hashlib,sys; print(hashlib.sha256(open("pyproject.toml","rb").read()).hexdigest())')
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "dev.sh: installing coop-analysis and its dependencies into $VENV (first run takes a few minutes)" >&2
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  echo "$want" > "$stamp"
+fi
+
+task=${1:-}
+[ $# -gt 0 ] && shift
+case "$task" in
+  reports)  exec "$VENV/bin/coop-analysis" reports "$@" ;;
+  test)     MPLBACKEND=Agg exec "$VENV/bin/python" -m pytest -n auto "$@" ;;
+  validate) exec "$VENV/bin/coop-analysis" validate "$@" ;;
+  *) echo "usage: bash scripts/dev.sh reports|test|validate [ARGS]" >&2; exit 2 ;;
+esac
