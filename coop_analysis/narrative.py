@@ -25,6 +25,7 @@ __all__ = [
     "overview_headline",
     "overview_summary",
     "report_title",
+    "Table",
     "show",
     "mechanism_label",
     "pairing_label",
@@ -325,14 +326,40 @@ def report_title(profile: RegionProfile, lang: str = "en") -> str:
     return f"# {profile.name}: East–West science and technology cooperation"
 
 
+class Table:
+    """A DataFrame shown whole: every row and the full text of every cell, no index.
+
+    Notebooks display it as HTML; its plain-text form (what nbval compares) is
+    deterministic. The frame itself is ``.frame``.
+    """
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+
+    def _repr_html_(self) -> str:
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
+            return str(self.frame.to_html(index=False, border=0, classes="coop-table", na_rep=""))
+
+    def __repr__(self) -> str:
+        import pandas as pd
+
+        with pd.option_context("display.max_colwidth", None, "display.max_rows", None, "display.width", 10_000):
+            return str(self.frame.to_string(index=False, na_rep=""))
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
 def show(table: Any, lang: str = "en", empty: str | None = None) -> Any:
-    """A table for display, or a short note when it has no rows (never an empty table)."""
+    """A table for display in full (:class:`Table`), or a short note when it has no rows."""
     from IPython.display import Markdown
 
     if table is None or len(table) == 0:
         note = empty or ("资料中暂无。" if lang == "zh" else "None in the current sources.")
         return Markdown(f"_{note}_")
-    return table
+    return Table(table)
 
 
 def overview_summary(lang: str = "en") -> str:

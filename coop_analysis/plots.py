@@ -1057,7 +1057,9 @@ def bar_chart(
     notes = [str(t) for t in data[text]] if text else None
 
     with report_style(lang):
-        fig, ax = plt.subplots(figsize=(7.0, max(2.2, 0.32 * n + 1.3)))
+        # Room for the longest label: CJK characters are about twice as wide as Latin ones.
+        label_in = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in nm) for nm in names), default=0) * 0.075
+        fig, ax = plt.subplots(figsize=(max(7.0, 4.5 + label_in), max(2.2, 0.32 * n + 1.3)))
         y = np.arange(n)
         left = 0.0
         if log and n:
