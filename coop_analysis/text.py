@@ -35,6 +35,8 @@ TERMINAL = SENTENCE_END + "”’」』：:…"
 # a line beginning "X，" or "X、" is the tail of a word cut by the wrap.
 _CONTINUATION_START = re.compile(r"^.[，、。；：,;:]")
 _HSPACE = " \t\u00a0\u2002\u2003\u2009\u3000"
+# Chinese numeral characters: a line ending in one was cut inside a number.
+_NUMERAL_CHARS = frozenset("零〇一二两三四五六七八九十百千万亿")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -95,9 +97,9 @@ def _line_breaks(lines: list[str]) -> list[bool]:
     line wraps across them.
     """
     stripped = [ln.strip(_HSPACE) for ln in lines]
-    widths = [_width(s) for s in stripped if s]
-    wrapped, full = _is_hard_wrapped(widths)
+    width = [_width(s) for s in stripped]
     nonblank = [i for i, s in enumerate(stripped) if s]
+    wrapped, full = _is_hard_wrapped([width[i] for i in nonblank])
     ends = [True] * len(lines)
     if not wrapped:
         return ends
@@ -108,22 +110,36 @@ def _line_breaks(lines: list[str]) -> list[bool]:
         if lines[nxt_i][:1] in _HSPACE:
             continue  # an indented line starts a new paragraph
         last = line[-1]
-        if _width(line) >= threshold and (last not in TERMINAL or _width(line) >= full - 0.5):
-            # A full line runs on, unless it ends a sentence and a blank line follows.
-            ends[i] = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:" and nxt_i != i + 1
+        cut_number = last.isdigit() or last in _NUMERAL_CHARS
+        if width[i] >= threshold and (last not in TERMINAL or width[i] >= full - 0.5):
+            # A full line runs on, unless it ends a sentence and a blank line or
+            # a heading (a short line without end punctuation) follows.
+            sentence_end = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:"
+            heading_next = (
+                width[nxt_i] < threshold
+                and nxt[-1] not in TERMINAL + "，、；,;"
+                and not (nxt[-1].isdigit() or nxt[-1] in _NUMERAL_CHARS)
+                and k + 2 < len(nonblank)
+            )
+            ends[i] = sentence_end and (nxt_i != i + 1 or heading_next)
         elif last in TERMINAL:
             ends[i] = True
-        elif _CONTINUATION_START.match(nxt) or any(c in line for c in "，、；,;") or last.isdigit():
-            # The next line starts with the tail of a cut word, this line has a
+        elif (
+            _CONTINUATION_START.match(nxt)
+            or any(c in line for c in "，、；,;")
+            or cut_number
+            or lines[i][:1] in _HSPACE
+        ):
+            # The next line starts with the tail of a cut word; this line has a
             # comma inside (headings have none, so it is a paragraph's first
-            # line), or a number was cut from its unit.
+            # line) or is indented like one; or a number was cut from its unit.
             ends[i] = False
         else:
             # A short line without terminal punctuation is a heading; its second
             # half stands alone when the heading was broken over two lines.
             after = nonblank[k + 2] if k + 2 < len(nonblank) else None
             ends[i] = not (
-                _width(nxt) < threshold / 2
+                width[nxt_i] < threshold / 2
                 and nxt[-1] not in TERMINAL
                 and (after is None or after != nxt_i + 1)
             )

@@ -67,6 +67,10 @@ PARSE_CASES = [
     ("逾百家", N, N, N, N, N),  # 百 alone is no numeral: an error, tested below
     ("1.1万余人", 11000, "人", "over", 11000, N),
     ("20余家", 20, "家", "over", 20, N),
+    ("20余万元", 2e5, "CNY", "over", 2e5, N),
+    ("300多万美元", 3e6, "USD", "over", 3e6, N),
+    ("10余亿元", 1e9, "CNY", "over", 1e9, N),
+    ("三十余万人", 3e5, "人", "over", 3e5, N),
     ("100多家", 100, "家", "over", 100, N),
     ("20%以上", 20, "percent", "over", 20, N),
     ("至少5项", 5, "项", "over", 5, N),
@@ -112,7 +116,7 @@ def test_parse_quantity_contract(text: str, value: float, unit: str, qualifier: 
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "项目", "2024年", "2023-2025年", "第二届", "首批", "3月26日", "颜料红254", "紫23", "逾百家",
-     "39项目标", "约", "5G", "10:30"],
+     "39项目标", "约", "5G", "10:30", "1万余万元"],
 )  # fmt: skip
 def test_not_a_quantity(text: str) -> None:
     with pytest.raises(QuantityError) as err:

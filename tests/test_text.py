@@ -29,6 +29,19 @@ def test_number_split_by_line_break_is_joined() -> None:
     assert "\n" not in normalize_text(text)
 
 
+def test_chinese_numeral_cut_by_a_line_break_is_joined() -> None:
+    text = wrapped(
+        "　　该企业在当地建成的新生产线年产能",
+        "七十九吨，产品出口到数十个国家和地区，",
+        "年销售额达到三亿元，带动当地就业人数",
+        "超过两千人，其中技术人员占比达到百分",
+        "之三十，并与东部高校共建了联合研发中",
+        "心两个，合作项目数量逐年增加十分明显。",
+    ).replace("年产能\n七十九吨", "年产能七十\n九吨")
+    norm = normalize_text(text)
+    assert "年产能七十九吨" in norm
+
+
 def test_seed_awkward_spots_are_repaired() -> None:
     norm = source_text(SEED_ID)
     for fragment in ["共同实施了39项鲁甘科技协作项目", "一笔近20万美元的订单", "1.1万余人才", "并聘用到7名工程博士。",
