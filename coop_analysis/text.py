@@ -14,6 +14,7 @@ Quotes and offsets stored in curated tables refer to the normalized text.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass
 
 __all__ = [
@@ -53,13 +54,15 @@ def _is_cjk(ch: str) -> bool:
 
 def _width(line: str) -> float:
     """Display width of a line: ASCII characters count 0.5, all others 1."""
-    return sum(0.5 if ord(c) < 0x80 else 1.0 for c in line)
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
 _FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FULLWIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _FULLWIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-_FULLWIDTH.update({"％": "%", "\r": "\n", "\u3000": " ", "\u00a0": " "})
+_FULLWIDTH.update({"％": "%", "\u3000": " ", "\u00a0": " "})
+_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+_SPACE_RUN = re.compile(f"[{_HSPACE}]+")
 
 
 @dataclass(frozen=True)
@@ -179,51 +182,41 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     starts.append(pos)
     ends = _line_breaks(lines)
 
-    chars: list[str] = []
-    offsets: list[int] = []
-    pending_break: int | None = None  # raw offset of a newline to emit before the next char
+    pieces: list[str] = []
+    offsets = array("q")
+    pending_break: int | None = None  # raw offset of a newline to emit before the next block
     for li, line in enumerate(lines):
-        base = starts[li]
-        lstrip = len(line) - len(line.lstrip(_HSPACE))
         content = line.strip(_HSPACE)
         if not content:
             continue
-        if pending_break is not None and chars:
-            chars.append("\n")
+        first = starts[li] + len(line) - len(line.lstrip(_HSPACE))
+        if pending_break is not None and pieces:
+            pieces.append("\n")
             offsets.append(pending_break)
         pending_break = None
-        for j, ch in enumerate(content):
-            chars.append(_FULLWIDTH.get(ch, ch))
-            offsets.append(base + lstrip + j)
+        pieces.append(content)
+        offsets.extend(range(first, first + len(content)))
         if ends[li]:
-            pending_break = base + len(line)  # the newline (or end) after this line
-            if pending_break >= len(text):
-                pending_break = len(text) - 1 if text else 0
+            pending_break = min(starts[li] + len(line), max(len(text) - 1, 0))  # the newline after this line
+    joined = "".join(pieces).translate(_FULLWIDTH_TABLE)
 
-    # Collapse spaces: drop them between a digit and a CJK character, else keep one.
-    out_c: list[str] = []
-    out_o: list[int] = []
-    n = len(chars)
-    i = 0
-    while i < n:
-        ch = chars[i]
-        if ch in _HSPACE:
-            j = i
-            while j < n and chars[j] in _HSPACE:
-                j += 1
-            prev = out_c[-1] if out_c else ""
-            nxt = chars[j] if j < n else ""
-            if prev and nxt and prev != "\n" and nxt != "\n":
-                drop = (prev.isdigit() and _is_cjk(nxt)) or (_is_cjk(prev) and nxt.isdigit())
-                if not drop:
-                    out_c.append(" ")
-                    out_o.append(offsets[i])
-            i = j
-            continue
-        out_c.append(ch)
-        out_o.append(offsets[i])
-        i += 1
-    return NormalizedText("".join(out_c), tuple(out_o), len(text))
+    # Collapse spaces (always inside a line): drop them between a digit and a CJK
+    # character, else keep one.
+    out: list[str] = []
+    out_offsets = array("q")
+    last = 0
+    for m in _SPACE_RUN.finditer(joined):
+        s, e = m.span()
+        out.append(joined[last:s])
+        out_offsets.extend(offsets[last:s])
+        prev, nxt = joined[s - 1], joined[e]
+        if not ((prev.isdigit() and _is_cjk(nxt)) or (_is_cjk(prev) and nxt.isdigit())):
+            out.append(" ")
+            out_offsets.append(offsets[s])
+        last = e
+    out.append(joined[last:])
+    out_offsets.extend(offsets[last:])
+    return NormalizedText("".join(out), tuple(out_offsets), len(text))
 
 
 def normalize_text(text: str) -> str:
