@@ -1,7 +1,8 @@
 """Report figures: the profiles' tables drawn with :mod:`coop_analysis.plots`.
 
-Each function is what one notebook cell calls; it returns a matplotlib Figure
-(or ``None`` when there is nothing to draw, so an empty region gets no empty chart).
+Each function is what one notebook cell calls; it returns a :class:`Chart`
+(shown as a PNG; ``.figure`` is the matplotlib Figure), or ``None`` when there
+is nothing to draw, so an empty region gets no empty chart.
 """
 
 from __future__ import annotations
@@ -17,15 +18,35 @@ if TYPE_CHECKING:
 
     from coop_analysis.profiles import RegionProfile
 
-__all__ = ["audit_positions", "overview_amounts", "overview_flow_map", "overview_matrix", "region_bars", "region_map"]
+__all__ = ["Chart", "audit_positions", "overview_amounts", "overview_flow_map", "overview_matrix", "region_bars", "region_map"]
 
 
-def _detached(fig: Figure) -> Figure:
-    """Close ``fig`` in pyplot so that a notebook shows it once, as the cell's value."""
-    import matplotlib.pyplot as plt
+class Chart:
+    """A report figure that a notebook shows as one PNG, rendered once.
 
-    plt.close(fig)
-    return fig
+    Figures are built outside pyplot, so no inline backend is needed and
+    nothing is shown twice. ``.figure`` is the matplotlib Figure (to save it
+    as SVG or PDF, or restyle it); ``.savefig(...)`` is a shortcut.
+    """
+
+    dpi = 100
+
+    def __init__(self, figure: Figure) -> None:
+        self.figure = figure
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+    def savefig(self, *args: object, **kwargs: object) -> None:
+        self.figure.savefig(*args, **kwargs)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        w, h = self.figure.get_size_inches()
+        return f"<Chart {w:.1f}×{h:.1f} in>"
 
 
 def _value_axis(kind: str, lang: str) -> str:
@@ -40,25 +61,26 @@ def _labels(lang: str) -> dict[int, str]:
     return {int(a): str(n) for a, n in zip(prov["adcode"], prov[col], strict=True)}
 
 
-def region_map(profile: RegionProfile, lang: str = "en") -> Figure:
+def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
     """The province's cooperation links on a map of China (the province alone if it has none)."""
     check_lang(lang)
     name = str(profile.province["short_zh"] if lang == "zh" else profile.name)
     links = profiles.region_flows(profile)
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
-        return _detached(plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+        return Chart(plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
                                         weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     with plots.report_style(lang):
-        fig, ax = plt.subplots(figsize=(8, 6))
+        fig = Figure(figsize=(8, 6))
+        ax = fig.subplots()
         plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
         ax.set_title(f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)")
-    return _detached(fig)
+    return Chart(fig)
 
 
-def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Figure | None:
+def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Chart | None:
     """Bar chart of the province's counts (``kind="count"``) or amounts (``"money"``), log scale."""
     check_lang(lang)
     data = profiles.chart_facts(profile.facts, kind, lang)
@@ -69,19 +91,19 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
     xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")
-    return _detached(plots.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
+    return Chart(plots.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
                                      title=title, xlabel=xlabel, text="text"))  # fmt: skip
 
 
-def overview_flow_map(lang: str = "en") -> Figure:
+def overview_flow_map(lang: str = "en") -> Chart:
     """All East→West links in the sources, width by number of initiatives."""
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
-    return _detached(plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
+    return Chart(plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
                                     weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
 
 
-def overview_amounts(kind: str = "money", lang: str = "en") -> Figure | None:
+def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     """Every amount (or count) in the sources, compared across provinces on a log scale."""
     check_lang(lang)
     from coop_analysis.regions import province_names
@@ -96,18 +118,18 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Figure | None:
         title = "各地金额比较（对数刻度，原币种）" if zh else "Amounts across provinces (log scale, currency as stated)"
     else:
         title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
-    return _detached(plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
+    return Chart(plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
                                      title=title, xlabel=_value_axis(kind, lang), text="text"))  # fmt: skip
 
 
-def overview_matrix(lang: str = "en") -> Figure:
+def overview_matrix(lang: str = "en") -> Chart:
     """Heatmap of initiatives by mechanism and western province."""
     check_lang(lang)
     title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
-    return _detached(plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title))
+    return Chart(plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title))
 
 
-def audit_positions(doc_id: str, lang: str = "en") -> Figure:
+def audit_positions(doc_id: str, lang: str = "en") -> Chart:
     """Where each extracted mention sits in a source, coloured by status, with section boundaries."""
     from matplotlib.figure import Figure
 
@@ -133,4 +155,4 @@ def audit_positions(doc_id: str, lang: str = "en") -> Figure:
         ax.set_xlabel("字符位置（规范化文本）" if lang == "zh" else "character offset in the normalized text")
         ax.set_title(doc_id, loc="left")
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, frameon=False)
-    return fig
+    return Chart(fig)

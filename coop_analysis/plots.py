@@ -809,6 +809,17 @@ def _place_labels(
     return offsets
 
 
+def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure outside pyplot (no global state, nothing shown twice), with one axes.
+
+    Call inside :func:`report_style` so that the style applies.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
 def flow_map(
     flows: pd.DataFrame,
     *,
@@ -853,7 +864,6 @@ def flow_map(
         ValueError: missing columns, unknown adcodes, or negative/NaN weights.
     """
     import matplotlib.patheffects as pe
-    import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, Patch
@@ -892,7 +902,7 @@ def flow_map(
 
     with report_style(lang):
         if ax is None:
-            fig, ax = plt.subplots(figsize=figsize)
+            fig, ax = _new_figure(figsize)
         else:
             fig = ax.figure  # type: ignore[assignment]
         cmap = draw_china(ax, light, projection=projection, lang=lang)
@@ -1030,7 +1040,6 @@ def bar_chart(
     Raises:
         ValueError: missing columns, or non-positive values with ``log=True``.
     """
-    import matplotlib.pyplot as plt
     import numpy as np
     import pandas as pd
     from matplotlib.patches import Patch
@@ -1059,7 +1068,7 @@ def bar_chart(
     with report_style(lang):
         # Room for the longest label: CJK characters are about twice as wide as Latin ones.
         label_in = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in nm) for nm in names), default=0) * 0.075
-        fig, ax = plt.subplots(figsize=(max(7.0, 4.5 + label_in), max(2.2, 0.32 * n + 1.3)))
+        fig, ax = _new_figure((max(7.0, 4.5 + label_in), max(2.2, 0.32 * n + 1.3)))
         y = np.arange(n)
         left = 0.0
         if log and n:
@@ -1146,7 +1155,6 @@ def heatmap(
     Raises:
         ValueError: ``matrix`` is empty or not numeric.
     """
-    import matplotlib.pyplot as plt
     import numpy as np
 
     lang = _check_lang(lang)
@@ -1161,7 +1169,7 @@ def heatmap(
 
     with report_style(lang):
         longest_row = max((len(str(r)) for r in matrix.index), default=4)
-        fig, ax = plt.subplots(figsize=(min(11.0, 1.6 + 0.12 * longest_row + 0.75 * ncol), min(9.0, 1.4 + 0.45 * nrow)))
+        fig, ax = _new_figure((min(11.0, 1.6 + 0.12 * longest_row + 0.75 * ncol), min(9.0, 1.4 + 0.45 * nrow)))
         masked = np.ma.masked_invalid(values)
         im = ax.imshow(masked, cmap=cmap, aspect="auto", interpolation="nearest")
         ax.set_xticks(np.arange(ncol), [str(c) for c in matrix.columns])
@@ -1171,7 +1179,8 @@ def heatmap(
         for s in ax.spines.values():
             s.set_visible(False)
         if ncol > 4 and max(len(str(c)) for c in matrix.columns) > 4:
-            plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
+            for tick in ax.get_xticklabels():
+                tick.set(rotation=30, ha="right", rotation_mode="anchor")
         finite = values[np.isfinite(values)]
         vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         norm = im.norm
