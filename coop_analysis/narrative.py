@@ -340,7 +340,9 @@ class Table:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
-            return str(self.frame.to_html(index=False, border=0, classes="coop-table", na_rep=""))
+            table = str(self.frame.to_html(index=False, border=0, classes="coop-table", na_rep=""))
+        # Text reads best left-aligned (notebook CSS right-aligns cells).
+        return table.replace("<td>", '<td style="text-align:left">').replace("<th>", '<th style="text-align:left">')
 
     def __repr__(self) -> str:
         import pandas as pd
@@ -384,7 +386,7 @@ def overview_summary(lang: str = "en") -> str:
             f"2021年确定的{len(ew)}对东西部协作结对中，资料覆盖{covered}对。"
         )
     return (
-        f"The sources ({n_src}) hold {n_ini} cooperation initiatives and {n_facts} quantified facts, naming "
+        f"The {n_src} source(s) hold {n_ini} cooperation initiatives and {n_facts} quantified facts, naming "
         f"{len(with_records)} provinces; the western lead provinces are {_join(west, lang)}. "
         f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}."
     )

@@ -968,7 +968,10 @@ def flow_map(
         ) if c is not None]
         w = df["weight"].to_numpy()
         if len(w):
-            ref = [v for v in sorted({float(v) for v in (w.min(), np.median(w), w.max())}, reverse=True) if v > 0]
+            ref_values = (w.min(), np.median(w), w.max())
+            if np.all(w == np.round(w)):  # whole counts: no "1.5 initiatives" in the legend
+                ref_values = tuple(np.round(ref_values))
+            ref = [v for v in sorted({float(v) for v in ref_values}, reverse=True) if v > 0]
             handles.append(Line2D([], [], linestyle="none", label=weight_label or txt["weight"]))
             # Same scale as the arrows: relative to the largest weight.
             ref_widths = _scale_widths(np.array([*ref, float(w.max())]))[:-1]

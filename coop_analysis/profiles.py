@@ -360,7 +360,7 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
     wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
     sel = facts[wanted].copy()
     desc = metrics["description_zh" if lang == "zh" else "description_en"]
-    short = sel["metric"].map(desc).str.split(r"[,，(（]", regex=True).str[0]
+    short = sel["metric"].map(desc).str.split(r"[,，]", regex=True).str[0]
     unit = "" if kind == "count" else " (" + sel["unit"] + ")"
     sel["label"] = short + unit + " [" + sel["fact_id"] + "]"
     sel["approx"] = sel["qualifier"] != "exact"

@@ -269,6 +269,36 @@ def _init_worker(stop: Any = None) -> None:
     _worker_state.update(papermill=papermill, nbformat=nbformat, exporter=exporter, stop=stop, interrupted=False)
 
 
+FONT_ASSET = "assets/NotoSansSC-Regular.otf"
+
+
+def font_css(prefix: str) -> str:
+    """CSS that lets pages fall back to the shipped Noto Sans SC for Chinese text.
+
+    Readers' browsers use their own fonts first; on a machine without a CJK
+    font the characters still render (no boxes). ``prefix`` leads from the page
+    to the output folder.
+    """
+    stack = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans SC", sans-serif'
+    return (
+        f'@font-face{{font-family:"Noto Sans SC";src:url("{prefix}{FONT_ASSET}") format("opentype");}}'
+        f":root{{--jp-content-font-family:{stack};--jp-ui-font-family:{stack};--jp-content-heading-font-family:{stack};}}"
+        f"body,h1,h2,h3,h4,h5,h6{{font-family:{stack};}}"
+    )
+
+
+def install_font(out: Path) -> Path:
+    """Copy the CJK font into ``<out>/assets/`` once (atomically), for the pages' CSS."""
+    from coop_analysis.plots import cjk_font_path
+
+    src = cjk_font_path()
+    dest = Path(out) / FONT_ASSET
+    if not dest.exists() or dest.stat().st_size != src.stat().st_size:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(dest, src.read_bytes())
+    return dest
+
+
 def _error_text(exc: BaseException) -> str:
     ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
     if ename is not None:  # PapermillExecutionError: the notebook raised
@@ -320,6 +350,7 @@ def _run_job(job: _Job) -> dict[str, Any]:
             if cell.get("outputs"):
                 cell.outputs = [o for o in cell.outputs if set(o.get("data", {})) - {HEADLINE_MIME} or "data" not in o]
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": job.title}})
+        body = body.replace("</head>", f"<style>{font_css('../')}</style></head>", 1)
         # both rendered before either is written: the pair is replaced together, or not at all
         atomic_write(ipynb, notebook_text)
         atomic_write(page, body)
@@ -469,6 +500,7 @@ def build_reports(
         _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
     todo = _make_jobs(names, lang, out, nb_dir, overview)
     result = BuildResult(out=out, lang=lang)
+    install_font(out)
     outcomes = _run_jobs(todo, jobs, progress)
     for job in todo:  # report order: overview, then provinces-table order
         outcome = outcomes[job.name]
@@ -569,7 +601,7 @@ def write_index(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>East–West S&amp;T cooperation: reports</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{font_css('')}{_CSS}</style></head><body>",
         "<h1>East–West science and technology cooperation: reports</h1>",
         f'<p class="muted">Index written {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}.</p>',
     ]

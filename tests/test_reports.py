@@ -166,7 +166,7 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
     assert result.index == out / "index.html"
     assert result.seconds > 0
     assert _files(out) == [
-        "en/Gansu.html", "en/Gansu.ipynb", "en/Ningxia.html", "en/Ningxia.ipynb",
+        "assets/NotoSansSC-Regular.otf", "en/Gansu.html", "en/Gansu.ipynb", "en/Ningxia.html", "en/Ningxia.ipynb",
         "en/overview.html", "en/overview.ipynb", "index.html",
     ]  # fmt: skip
 
@@ -207,7 +207,9 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
     out = project_with_notebooks / "reports"  # the default --out: <root>/reports
     code = main(["--root", str(project_with_notebooks), "reports", "宁", "--lang", "zh", "--no-overview"])
     assert code == 0, capsys.readouterr().err
-    assert _files(out) == ["index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
+    assert _files(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
+    page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
+    assert 'url("../assets/NotoSansSC-Regular.otf")' in page  # Chinese renders without a system CJK font
     nb = json.loads((out / "zh" / "Ningxia.ipynb").read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"] == {"region": "Ningxia", "lang": "zh"}
     assert "REGION=Ningxia LANG=zh" in (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
