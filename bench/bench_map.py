@@ -31,9 +31,17 @@ matplotlib.use("Agg")
 
 # 2021 East–West pairs (design.md), with made-up weights.
 PAIRS = [
-    (110000, 150000, 12), (120000, 620000, 8), (310000, 530000, 20), (320000, 610000, 15),
-    (320000, 630000, 5), (330000, 510000, 18), (350000, 640000, 9), (370000, 620000, 7),
-    (370000, 500000, 6), (440000, 450000, 16), (440000, 520000, 14),
+    (110000, 150000, 12),
+    (120000, 620000, 8),
+    (310000, 530000, 20),
+    (320000, 610000, 15),
+    (320000, 630000, 5),
+    (330000, 510000, 18),
+    (350000, 640000, 9),
+    (370000, 620000, 7),
+    (370000, 500000, 6),
+    (440000, 450000, 16),
+    (440000, 520000, 14),
 ]
 
 
@@ -51,14 +59,21 @@ def main() -> None:
         "from coop_analysis.plots import load_boundaries; load_boundaries(); "
         "print(time.perf_counter() - t)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     fresh = float(out.stdout.strip())
 
     t0 = time.perf_counter()
     import pandas as pd
 
     from coop_analysis import plots
+
     t_import = time.perf_counter() - t0
 
     path = plots.reference_dir() / plots.BOUNDARIES_FILE

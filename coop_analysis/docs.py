@@ -17,7 +17,10 @@ _UNITS = [
     ("percent", "a share in percent (20 means 20%)"),
     ("pp", "percentage points (个百分点)"),
     ("bp", "basis points (基点)"),
-    ("项 家 名 人 人次 个 批 期 场 …", "the Chinese measure word as written (projects, firms/institutions, people, batches …)"),
+    (
+        "项 家 名 人 人次 个 批 期 场 …",
+        "the Chinese measure word as written (projects, firms/institutions, people, batches …)",
+    ),
 ]
 
 
@@ -50,9 +53,17 @@ def data_dictionary_markdown() -> str:
     out += [f"| `{name}` | {', '.join(f'`{v}`' for v in values)} |" for name, values in VOCABULARIES.items()]
     out += ["", "#### Units (`facts.unit`)", "", "| unit | meaning |", "|---|---|"]
     out += [f"| {u} | {m} |" for u, m in _UNITS]
-    out += ["", "#### Metrics (`facts.metric`, from `curated/metrics.csv`)", "", "| metric | kind | meaning | 含义 |", "|---|---|---|---|"]
+    out += [
+        "",
+        "#### Metrics (`facts.metric`, from `curated/metrics.csv`)",
+        "",
+        "| metric | kind | meaning | 含义 |",
+        "|---|---|---|---|",
+    ]
     for row in load_metrics().itertuples(index=False):
-        out.append(f"| `{row.metric}` | {row.kind} | {_md_escape(row.description_en)} | {_md_escape(row.description_zh)} |")
+        out.append(
+            f"| `{row.metric}` | {row.kind} | {_md_escape(row.description_en)} | {_md_escape(row.description_zh)} |"
+        )
     out += ["", END]
     return "\n".join(out)
 

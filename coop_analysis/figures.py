@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
     from coop_analysis.profiles import RegionProfile
 
-__all__ = ["Chart", "audit_positions", "overview_amounts", "overview_flow_map", "overview_matrix", "region_bars", "region_map"]
+__all__ = [
+    "Chart",
+    "audit_positions",
+    "overview_amounts",
+    "overview_flow_map",
+    "overview_matrix",
+    "region_bars",
+    "region_map",
+]
 
 
 class Chart:
@@ -76,7 +84,9 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
         fig = Figure(figsize=(8, 6))
         ax = fig.subplots()
         plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
-        ax.set_title(f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)")
+        ax.set_title(
+            f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
+        )
     return Chart(fig)
 
 
@@ -87,7 +97,11 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     if data.empty:
         return None
     zh = lang == "zh"
-    title = ("数量" if kind == "count" else "金额（原币种）") if zh else ("Counts" if kind == "count" else "Amounts (currency as stated)")
+    title = (
+        ("数量" if kind == "count" else "金额（原币种）")
+        if zh
+        else ("Counts" if kind == "count" else "Amounts (currency as stated)")
+    )
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
     xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")

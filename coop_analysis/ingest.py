@@ -52,7 +52,7 @@ def decode_source(data: bytes, name: str = "<bytes>") -> str:
         except UnicodeDecodeError:
             pass
         raise SourceError(
-            f"{name}: not UTF-8: byte {exc.start} ({data[exc.start:exc.start + 1]!r}) cannot be decoded.{hint}"
+            f"{name}: not UTF-8: byte {exc.start} ({data[exc.start : exc.start + 1]!r}) cannot be decoded.{hint}"
         ) from None
     if not text.strip():
         raise SourceError(f"{name}: the file holds only white space; a source needs text")
@@ -90,7 +90,8 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     Returns:
         :func:`~coop_analysis.quantities.extract_quantities`'s columns plus
         ``norm_start``/``norm_end`` and ``raw_normalized`` (the mention in the
-        normalized text, which is what ``facts.raw`` records), ``section`` (heading of the section), ``places`` (place names in the
+        normalized text, which is what ``facts.raw`` records), ``section``
+        (heading of the section), ``places`` (place names in the
         sentence), ``provinces`` (provinces those resolve to, ``|``-joined,
         falling back to the section's when the sentence names none),
         ``status`` (``fact``, ``waived`` or ``new``), ``ref`` (fact id or
@@ -147,8 +148,8 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
                 ref[i] = str(cov.at[pos, "ref"])
     frame = frame.assign(status=status, ref=ref)
     frame["curated"] = frame["status"] != "new"
-    return frame.astype({"raw_normalized": "string", "section": "string", "places": "string", "provinces": "string", "status": "string",
-                         "ref": "string", "curated": "bool"})  # fmt: skip
+    text_cols = ["raw_normalized", "section", "places", "provinces", "status", "ref"]
+    return frame.astype({c: "string" for c in text_cols} | {"curated": "bool"})
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

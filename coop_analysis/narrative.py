@@ -18,19 +18,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANGS",
+    "Table",
     "check_lang",
     "format_date",
     "format_quantity",
     "headline",
+    "mechanism_label",
     "overview_headline",
     "overview_summary",
-    "report_title",
-    "Table",
-    "show",
-    "mechanism_label",
     "pairing_label",
     "pairing_sentence",
+    "report_title",
     "sector_label",
+    "show",
     "summary",
 ]
 
@@ -73,7 +73,7 @@ _PAIR_KIND = {
     "east_west_cooperation": ("East–West cooperation pair (2021)", "东西部协作结对（2021年）"),
     "counterpart_support": ("counterpart support", "对口支援"),
 }
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _CURRENCY_EN = {"CNY": "CNY", "USD": "US$", "EUR": "€", "HKD": "HK$", "JPY": "¥", "GBP": "£"}
 _QUAL_EN = {"exact": "", "approx": "≈", "nearly": "<", "over": ">", "up_to": "≤"}
 
@@ -220,7 +220,7 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
     p = profile.province
     name = str(p["short_zh"] if zh else p["name_en"])
     region = _pick(_REGIONS, str(p["macro_region"]), lang)
-    wd = (("，属西部大开发地区" if zh else "; Western Development area") if bool(p["western_development"]) else "")
+    wd = ("，属西部大开发地区" if zh else "; Western Development area") if bool(p["western_development"]) else ""
     intro = f"**{name}**（{region}地区{wd}）" if zh else f"**{name}** ({region} region{wd})"
     paras = []
     if not profile.has_records:
@@ -236,7 +236,9 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
     else:
         ini = profile.initiatives
         own = ini[ini["province"] == profile.name]
-        partners = sorted({q for cell in own["partners"] for q in (cell.split(LIST_SEP) if isinstance(cell, str) else [])})
+        partners = sorted(
+            {q for cell in own["partners"] for q in (cell.split(LIST_SEP) if isinstance(cell, str) else [])}
+        )
         led_by = sorted(set(ini.loc[ini["province"] != profile.name, "province"]))
         mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
         sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
@@ -266,7 +268,9 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
         top = _headline_facts(profile)
         if top:
             items = [_fact_phrase(f, lang) for f in top]
-            paras.append(("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + "."))
+            paras.append(
+                ("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + ".")
+            )
     paras.append(pairing_sentence(profile, lang))
     return "\n\n".join(paras)
 
@@ -291,9 +295,17 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
         items = [f"{r.label}（{r.official}）" if zh else f"{r.label} ({r.official})" for r in official.itertuples()]
         text = ("官方结对：" + "；".join(items) + "。") if zh else ("Official pairings: " + "; ".join(items) + ".")
         if profile.has_records and not official["in_sources"].any():
-            text += "资料中的合作均不在官方结对之内。" if zh else " None of the cooperation in the sources is with an official partner."
+            text += (
+                "资料中的合作均不在官方结对之内。"
+                if zh
+                else " None of the cooperation in the sources is with an official partner."
+            )
     else:
-        text = "该省无东西部协作或对口支援结对。" if zh else "The province has no official East–West or counterpart-support pairing."
+        text = (
+            "该省无东西部协作或对口支援结对。"
+            if zh
+            else "The province has no official East–West or counterpart-support pairing."
+        )
     if len(beyond):
         labels = _join(list(beyond["label"]), lang)
         text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."

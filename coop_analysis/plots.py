@@ -714,7 +714,14 @@ def draw_china(
     if want_inset:
         inset = ax.inset_axes((left, y0 - pady, wd, hd), transform=ax.transData)
         _draw_layers(
-            inset, pr, facecolors, island_colors, edgecolor, linewidth * 0.6, border_color, border_linewidth * 0.6,
+            inset,
+            pr,
+            facecolors,
+            island_colors,
+            edgecolor,
+            linewidth * 0.6,
+            border_color,
+            border_linewidth * 0.6,
             dash_color,
         )
         inset.set_xlim(ix0, ix1)
@@ -729,15 +736,27 @@ def draw_china(
             spine.set_color(border_color or edgecolor)
             spine.set_linewidth(0.6)
         inset.text(
-            0.97, 0.03, _TEXT[lang]["scs"], transform=inset.transAxes, ha="right", va="bottom",
-            fontsize=6.5, color="#555555",
+            0.97,
+            0.03,
+            _TEXT[lang]["scs"],
+            transform=inset.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+            color="#555555",
         )
         inset.set_gid("south_china_sea_inset")
 
     log.debug("draw_china: %d provinces, %d filled, projection=%s", len(pr.province_adcodes), len(fill), projection)
     return ChinaMap(
-        ax=ax, provinces=polys, adcodes=list(pr.province_adcodes), islands=islands, dash_line=dash,
-        border=border, inset=inset, projection=projection,
+        ax=ax,
+        provinces=polys,
+        adcodes=list(pr.province_adcodes),
+        islands=islands,
+        dash_line=dash,
+        border=border,
+        inset=inset,
+        projection=projection,
     )
 
 
@@ -783,8 +802,20 @@ def _place_labels(
         px, py = ax.transData.transform((ax_, ay_)) * pts_per_px
         placed.append((px - 3, py - 3, px + 3, py + 3))
     # Below the point first, then above, beside, and farther out (with a leader line).
-    cands = [(0, -9), (0, 9), (1, 0), (-1, 0), (0, -19), (0, 19), (2, 0), (-2, 0), (2, -14), (-2, -14),
-             (2, 14), (-2, 14)]
+    cands = [
+        (0, -9),
+        (0, 9),
+        (1, 0),
+        (-1, 0),
+        (0, -19),
+        (0, 19),
+        (2, 0),
+        (-2, 0),
+        (2, -14),
+        (-2, -14),
+        (2, 14),
+        (-2, 14),
+    ]
     offsets: list[tuple[float, float]] = []
     for x, y, text in items:
         px, py = ax.transData.transform((x, y)) * pts_per_px
@@ -896,8 +927,9 @@ def flow_map(
     sources, targets = set(df["source_adcode"]), set(df["target_adcode"])
     fill = {}
     for code in sources | targets:
-        fill[code] = BOTH_COLOR if code in sources and code in targets else (
-            source_color if code in sources else target_color)
+        fill[code] = (
+            BOTH_COLOR if code in sources and code in targets else (source_color if code in sources else target_color)
+        )
     light = {code: _lighten(c, 0.55) for code, c in fill.items()}
 
     with report_style(lang):
@@ -923,10 +955,19 @@ def flow_map(
             rad = 0.22 + (0.12 * (rank_from[i] - (n_from[i] - 1) / 2) if n_from[i] > 1 else 0.0)
             lw = float(widths[i])
             arrow = FancyArrowPatch(
-                a, bpt, connectionstyle=f"arc3,rad={rad:.3f}",
+                a,
+                bpt,
+                connectionstyle=f"arc3,rad={rad:.3f}",
                 arrowstyle=f"-|>,head_length={0.45 + 0.08 * lw:.2f},head_width={0.25 + 0.06 * lw:.2f}",
-                mutation_scale=10, linewidth=lw, color=source_color, alpha=0.8,
-                shrinkA=3, shrinkB=3, zorder=5 + z * 0.01, capstyle="round", joinstyle="miter",
+                mutation_scale=10,
+                linewidth=lw,
+                color=source_color,
+                alpha=0.8,
+                shrinkA=3,
+                shrinkB=3,
+                zorder=5 + z * 0.01,
+                capstyle="round",
+                joinstyle="miter",
             )
             arrow.set_gid("flow")
             ax.add_patch(arrow)
@@ -937,7 +978,14 @@ def flow_map(
             arrow_mid.append((mx, my))
             if has_label and isinstance(row.label, str) and row.label:
                 ax.text(
-                    mx, my, row.label, ha="center", va="center", fontsize=7.5, color="#222222", zorder=7,
+                    mx,
+                    my,
+                    row.label,
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="#222222",
+                    zorder=7,
                     path_effects=[pe.withStroke(linewidth=2.5, foreground="white")],
                 )
 
@@ -952,20 +1000,32 @@ def flow_map(
         offsets = _place_labels(ax, items, 8.5, avoid=[(x, y) for x, y, _ in items])
         for (x, y, text), (dx, dy), code in zip(items, offsets, codes, strict=True):
             ax.annotate(
-                text, (x, y), xytext=(dx, dy), textcoords="offset points", ha="center", va="center",
-                fontsize=8.5, color="#111111", zorder=8,
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=8.5,
+                color="#111111",
+                zorder=8,
                 path_effects=[pe.withStroke(linewidth=2.8, foreground="white")],
-                arrowprops=None if abs(dy) < 12 else {"arrowstyle": "-", "lw": 0.5, "color": "#666666",
-                                                       "shrinkA": 0, "shrinkB": 2},
+                arrowprops=None
+                if abs(dy) < 12
+                else {"arrowstyle": "-", "lw": 0.5, "color": "#666666", "shrinkA": 0, "shrinkB": 2},
             ).set_gid(f"label-{code}")
             ax.plot([x], [y], "o", ms=2.5, color="#222222", zorder=6, gid=f"point-{code}")
 
         # Legend: colours, then two or three arrow widths.
-        handles: list[Any] = [Patch(facecolor=light[c], edgecolor=EDGE_COLOR, label=lab) for c, lab in (
-            (next(iter(sorted(sources - targets)), None), txt["source"]),
-            (next(iter(sorted(targets - sources)), None), txt["target"]),
-            (next(iter(sorted(sources & targets)), None), txt["both"]),
-        ) if c is not None]
+        handles: list[Any] = [
+            Patch(facecolor=light[c], edgecolor=EDGE_COLOR, label=lab)
+            for c, lab in (
+                (next(iter(sorted(sources - targets)), None), txt["source"]),
+                (next(iter(sorted(targets - sources)), None), txt["target"]),
+                (next(iter(sorted(sources & targets)), None), txt["both"]),
+            )
+            if c is not None
+        ]
         w = df["weight"].to_numpy()
         if len(w):
             ref_values = (w.min(), np.median(w), w.max())
@@ -1061,9 +1121,7 @@ def bar_chart(
     vals = vals[vals.notna()].to_numpy(dtype=float)
     if log and (vals <= 0).any():
         raise ValueError("bar_chart: log=True needs values > 0")
-    is_approx = (
-        data[approx].fillna(False).astype(bool).to_numpy() if approx else np.zeros(len(data), dtype=bool)
-    )
+    is_approx = data[approx].fillna(False).astype(bool).to_numpy() if approx else np.zeros(len(data), dtype=bool)
     names = [str(v) for v in data[label]]
     n = len(names)
     notes = [str(t) for t in data[text]] if text else None
@@ -1077,8 +1135,9 @@ def bar_chart(
         if log and n:
             left = 10 ** math.floor(math.log10(float(vals.min())))
         face = [_lighten(color, 0.55) if a else color for a in is_approx]
-        bars = ax.barh(y, vals - left if log else vals, left=left, color=face, edgecolor=color, linewidth=0.6,
-                       height=0.7, zorder=2)
+        bars = ax.barh(
+            y, vals - left if log else vals, left=left, color=face, edgecolor=color, linewidth=0.6, height=0.7, zorder=2
+        )
         for rect, a in zip(bars.patches, is_approx, strict=True):
             rect.set_gid("bar")
             if a:
@@ -1095,8 +1154,13 @@ def bar_chart(
                 neg = v < 0
                 note = notes[i] if notes is not None else (txt["approx_prefix"] if a else "") + _fmt_number(v)
                 ax.annotate(
-                    note, (v, yi), xytext=(-3 if neg else 3, 0),
-                    textcoords="offset points", va="center", ha="right" if neg else "left", fontsize=8,
+                    note,
+                    (v, yi),
+                    xytext=(-3 if neg else 3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    ha="right" if neg else "left",
+                    fontsize=8,
                     color="#333333",
                 )
         if n:
@@ -1117,7 +1181,8 @@ def bar_chart(
                     Patch(facecolor=color, edgecolor=color, label=txt["exact"]),
                     Patch(facecolor=_lighten(color, 0.55), edgecolor=color, hatch="////", label=txt["approx"]),
                 ],
-                loc="outside upper right", ncols=2,
+                loc="outside upper right",
+                ncols=2,
             )
         if title:
             ax.set_title(title)
@@ -1196,8 +1261,9 @@ def heatmap(
                     continue
                 r, g, bl, _ = cm(norm(v)) if vmax > vmin else cm(0.0)
                 dark = 0.299 * r + 0.587 * g + 0.114 * bl < 0.55
-                ax.text(j, i, fmt(float(v)), ha="center", va="center", fontsize=8.5,
-                        color="white" if dark else "#222222")
+                ax.text(
+                    j, i, fmt(float(v)), ha="center", va="center", fontsize=8.5, color="white" if dark else "#222222"
+                )
         cb = fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02)
         cb.outline.set_visible(False)
         cb.ax.tick_params(labelsize=8, length=0)

@@ -28,19 +28,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RegionProfile",
+    "chart_facts",
     "flows",
+    "initiatives_table",
     "key_figures",
     "mechanism_matrix",
+    "organizations_table",
     "pair_coverage",
     "partner_table",
     "provinces_with_records",
-    "chart_facts",
-    "initiatives_table",
-    "organizations_table",
     "region_amounts",
     "region_flows",
-    "sources_table",
     "region_profile",
+    "sources_table",
     "timeline",
 ]
 

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from coop_analysis.errors import QuantityError
@@ -232,7 +232,13 @@ _FULLWIDTH_TABLE = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | 
 # Traditional forms of the characters numbers, units and qualifiers use, mapped
 # one-for-one to simplified ones so that offsets do not move.
 _TRADITIONAL = str.maketrans(
-    dict(zip("萬億兩個項場條臺種類隻輛約餘幾數達過將計內點幣歐圓噸畝筆貳參陸簽", "万亿两个项场条台种类只辆约余几数达过将计内点币欧元吨亩笔贰参陆签", strict=True))
+    dict(
+        zip(
+            "萬億兩個項場條臺種類隻輛約餘幾數達過將計內點幣歐圓噸畝筆貳參陸簽",
+            "万亿两个项场条台种类只辆约余几数达过将计内点币欧元吨亩笔贰参陆签",
+            strict=True,
+        )
+    )
 )
 _WS = re.compile(r"\s+")
 
@@ -275,8 +281,46 @@ def parse_quantity(text: str) -> Quantity:
 # A one-character qualifier that is really the end of a word: 签约5个 is
 # "signed 5", not "about 5"; 最近 is "recently".
 _FALSE_PREFIX = frozenset(
-    "签约 合约 公约 制约 节约 预约 条约 邀约 契约 特约 履约 违约 相约 如约 誓约 婉约 大约"
-    " 最近 附近 临近 靠近 亲近 就近 邻近 贴近 将近 接近 远近 到达 抵达 下达 传达 发达 表达 通达 送达 直达 转达".split()
+    [
+        "签约",
+        "合约",
+        "公约",
+        "制约",
+        "节约",
+        "预约",
+        "条约",
+        "邀约",
+        "契约",
+        "特约",
+        "履约",
+        "违约",
+        "相约",
+        "如约",
+        "誓约",
+        "婉约",
+        "大约",
+        "最近",
+        "附近",
+        "临近",
+        "靠近",
+        "亲近",
+        "就近",
+        "邻近",
+        "贴近",
+        "将近",
+        "接近",
+        "远近",
+        "到达",
+        "抵达",
+        "下达",
+        "传达",
+        "发达",
+        "表达",
+        "通达",
+        "送达",
+        "直达",
+        "转达",
+    ]
 )
 
 

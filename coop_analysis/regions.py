@@ -197,5 +197,12 @@ def find_places(text: str) -> pd.DataFrame:
         rows.append((m.group(), m.start(), m.end(), level, None if ambiguous else province, ambiguous))
     frame = pd.DataFrame(rows, columns=["name", "start", "end", "level", "province", "ambiguous"])
     return frame.astype(
-        {"name": "string", "start": "int64", "end": "int64", "level": "string", "province": "string", "ambiguous": "bool"}
+        {
+            "name": "string",
+            "start": "int64",
+            "end": "int64",
+            "level": "string",
+            "province": "string",
+            "ambiguous": "bool",
+        }
     )

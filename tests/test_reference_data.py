@@ -8,40 +8,97 @@ import pytest
 from coop_analysis.paths import reference_dir
 
 PROVINCE_COLUMNS = [
-    "adcode", "name_zh", "short_zh", "abbr_zh", "aliases", "name_en", "macro_region",
-    "western_development", "capital_zh", "capital_en", "capital_lon", "capital_lat",
+    "adcode",
+    "name_zh",
+    "short_zh",
+    "abbr_zh",
+    "aliases",
+    "name_en",
+    "macro_region",
+    "western_development",
+    "capital_zh",
+    "capital_en",
+    "capital_lon",
+    "capital_lat",
     "source",
 ]
 PAIRING_COLUMNS = [
-    "pair_id", "east_province", "west_province", "west_area_zh", "west_area_en",
-    "kind", "since", "source",
+    "pair_id",
+    "east_province",
+    "west_province",
+    "west_area_zh",
+    "west_area_en",
+    "kind",
+    "since",
+    "source",
 ]
 PLACE_COLUMNS = [
-    "place_zh", "short_zh", "level", "parent_zh", "adcode", "province_adcode",
-    "province_en", "abbr_zh", "ambiguous", "source",
+    "place_zh",
+    "short_zh",
+    "level",
+    "parent_zh",
+    "adcode",
+    "province_adcode",
+    "province_en",
+    "abbr_zh",
+    "ambiguous",
+    "source",
 ]
 
-EAST = {"Beijing", "Tianjin", "Hebei", "Shanghai", "Jiangsu", "Zhejiang", "Fujian",
-        "Shandong", "Guangdong", "Hainan"}
+EAST = {"Beijing", "Tianjin", "Hebei", "Shanghai", "Jiangsu", "Zhejiang", "Fujian", "Shandong", "Guangdong", "Hainan"}
 CENTRAL = {"Shanxi", "Anhui", "Jiangxi", "Henan", "Hubei", "Hunan"}
-WEST = {"Inner Mongolia", "Guangxi", "Chongqing", "Sichuan", "Guizhou", "Yunnan", "Tibet",
-        "Shaanxi", "Gansu", "Qinghai", "Ningxia", "Xinjiang"}
+WEST = {
+    "Inner Mongolia",
+    "Guangxi",
+    "Chongqing",
+    "Sichuan",
+    "Guizhou",
+    "Yunnan",
+    "Tibet",
+    "Shaanxi",
+    "Gansu",
+    "Qinghai",
+    "Ningxia",
+    "Xinjiang",
+}
 NORTHEAST = {"Liaoning", "Jilin", "Heilongjiang"}
 
 EW_2021 = {
-    ("Beijing", "Inner Mongolia"), ("Tianjin", "Gansu"), ("Shanghai", "Yunnan"),
-    ("Jiangsu", "Shaanxi"), ("Jiangsu", "Qinghai"), ("Zhejiang", "Sichuan"),
-    ("Fujian", "Ningxia"), ("Shandong", "Gansu"), ("Shandong", "Chongqing"),
-    ("Guangdong", "Guangxi"), ("Guangdong", "Guizhou"),
+    ("Beijing", "Inner Mongolia"),
+    ("Tianjin", "Gansu"),
+    ("Shanghai", "Yunnan"),
+    ("Jiangsu", "Shaanxi"),
+    ("Jiangsu", "Qinghai"),
+    ("Zhejiang", "Sichuan"),
+    ("Fujian", "Ningxia"),
+    ("Shandong", "Gansu"),
+    ("Shandong", "Chongqing"),
+    ("Guangdong", "Guangxi"),
+    ("Guangdong", "Guizhou"),
 }
 
 # Places the sources name, with the province each must resolve to.
 KNOWN_PLACES = {
-    "保山": "Yunnan", "闵行": "Shanghai", "黔东南": "Guizhou", "佛山": "Guangdong",
-    "石嘴山": "Ningxia", "银川": "Ningxia", "阿里": "Tibet", "札达": "Tibet",
-    "日土": "Tibet", "噶尔": "Tibet", "宁波": "Zhejiang", "西安": "Shaanxi",
-    "成都": "Sichuan", "济南": "Shandong", "青岛": "Shandong", "杭州": "Zhejiang",
-    "深圳": "Guangdong", "兰州": "Gansu", "石家庄": "Hebei", "自贡": "Sichuan",
+    "保山": "Yunnan",
+    "闵行": "Shanghai",
+    "黔东南": "Guizhou",
+    "佛山": "Guangdong",
+    "石嘴山": "Ningxia",
+    "银川": "Ningxia",
+    "阿里": "Tibet",
+    "札达": "Tibet",
+    "日土": "Tibet",
+    "噶尔": "Tibet",
+    "宁波": "Zhejiang",
+    "西安": "Shaanxi",
+    "成都": "Sichuan",
+    "济南": "Shandong",
+    "青岛": "Shandong",
+    "杭州": "Zhejiang",
+    "深圳": "Guangdong",
+    "兰州": "Gansu",
+    "石家庄": "Hebei",
+    "自贡": "Sichuan",
     "奉化": "Zhejiang",
 }
 PLACE_ABBREVIATIONS = {"甬": "宁波", "闵": "闵行", "保": "保山"}
@@ -53,14 +110,12 @@ def _split(cell: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def provinces() -> pd.DataFrame:
-    return pd.read_csv(reference_dir() / "provinces.csv", keep_default_na=False,
-                       dtype={"adcode": "int64"})
+    return pd.read_csv(reference_dir() / "provinces.csv", keep_default_na=False, dtype={"adcode": "int64"})
 
 
 @pytest.fixture(scope="module")
 def pairings() -> pd.DataFrame:
-    return pd.read_csv(reference_dir() / "pairings.csv", keep_default_na=False,
-                       dtype={"since": "int64"})
+    return pd.read_csv(reference_dir() / "pairings.csv", keep_default_na=False, dtype={"since": "int64"})
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +129,7 @@ def places() -> pd.DataFrame:
 
 
 # --- provinces ---------------------------------------------------------------
+
 
 def test_province_columns(provinces):
     assert list(provinces.columns) == PROVINCE_COLUMNS
@@ -91,11 +147,16 @@ def test_31_provinces_unique(provinces):
 def test_known_adcodes_and_capitals(provinces):
     by_en = provinces.set_index("name_en")
     expected = {
-        "Beijing": (110000, "Beijing"), "Chongqing": (500000, "Chongqing"),
-        "Tibet": (540000, "Lhasa"), "Inner Mongolia": (150000, "Hohhot"),
-        "Guangxi": (450000, "Nanning"), "Ningxia": (640000, "Yinchuan"),
-        "Xinjiang": (650000, "Urumqi"), "Hainan": (460000, "Haikou"),
-        "Gansu": (620000, "Lanzhou"), "Shaanxi": (610000, "Xi'an"),
+        "Beijing": (110000, "Beijing"),
+        "Chongqing": (500000, "Chongqing"),
+        "Tibet": (540000, "Lhasa"),
+        "Inner Mongolia": (150000, "Hohhot"),
+        "Guangxi": (450000, "Nanning"),
+        "Ningxia": (640000, "Yinchuan"),
+        "Xinjiang": (650000, "Urumqi"),
+        "Hainan": (460000, "Haikou"),
+        "Gansu": (620000, "Lanzhou"),
+        "Shaanxi": (610000, "Xi'an"),
     }
     for name, (adcode, capital) in expected.items():
         assert by_en.loc[name, "adcode"] == adcode
@@ -112,17 +173,31 @@ def test_abbreviations_single_char_and_unambiguous(provinces):
     assert all(len(a) == 1 for a in abbrs)
     assert len(abbrs) == len(set(abbrs)), "an abbreviation names two provinces"
     assert provinces["abbr_zh"].map(_split).map(len).gt(0).all()
-    first = dict(zip(provinces["name_en"], provinces["abbr_zh"].map(lambda c: _split(c)[0])))
+    first = dict(zip(provinces["name_en"], provinces["abbr_zh"].map(lambda c: _split(c)[0]), strict=False))
     assert first["Gansu"] == "甘" and first["Yunnan"] == "云" and first["Ningxia"] == "宁"
     assert "甬" not in abbrs  # Ningbo, a city
 
 
-@pytest.mark.parametrize("abbr, name_en", [
-    ("鲁", "Shandong"), ("甘", "Gansu"), ("陇", "Gansu"), ("沪", "Shanghai"),
-    ("滇", "Yunnan"), ("云", "Yunnan"), ("黔", "Guizhou"), ("贵", "Guizhou"),
-    ("冀", "Hebei"), ("藏", "Tibet"), ("川", "Sichuan"), ("蜀", "Sichuan"),
-    ("陕", "Shaanxi"), ("秦", "Shaanxi"), ("宁", "Ningxia"),
-])
+@pytest.mark.parametrize(
+    "abbr, name_en",
+    [
+        ("鲁", "Shandong"),
+        ("甘", "Gansu"),
+        ("陇", "Gansu"),
+        ("沪", "Shanghai"),
+        ("滇", "Yunnan"),
+        ("云", "Yunnan"),
+        ("黔", "Guizhou"),
+        ("贵", "Guizhou"),
+        ("冀", "Hebei"),
+        ("藏", "Tibet"),
+        ("川", "Sichuan"),
+        ("蜀", "Sichuan"),
+        ("陕", "Shaanxi"),
+        ("秦", "Shaanxi"),
+        ("宁", "Ningxia"),
+    ],
+)
 def test_design_abbreviations(provinces, abbr, name_en):
     owners = provinces.loc[provinces["abbr_zh"].map(lambda c: abbr in _split(c)), "name_en"]
     assert owners.tolist() == [name_en]
@@ -131,8 +206,7 @@ def test_design_abbreviations(provinces, abbr, name_en):
 def test_all_name_forms_unambiguous(provinces):
     forms: dict[str, str] = {}
     for row in provinces.itertuples():
-        names = [row.name_zh, row.short_zh, row.name_en, *_split(row.abbr_zh),
-                 *_split(row.aliases)]
+        names = [row.name_zh, row.short_zh, row.name_en, *_split(row.abbr_zh), *_split(row.aliases)]
         for form in {n.casefold() for n in names}:
             assert forms.setdefault(form, row.name_en) == row.name_en, form
 
@@ -140,8 +214,7 @@ def test_all_name_forms_unambiguous(provinces):
 def test_macro_regions(provinces):
     groups = provinces.groupby("macro_region")["name_en"].apply(set).to_dict()
     assert groups == {"east": EAST, "central": CENTRAL, "west": WEST, "northeast": NORTHEAST}
-    assert provinces["macro_region"].value_counts().to_dict() == {
-        "west": 12, "east": 10, "central": 6, "northeast": 3}
+    assert provinces["macro_region"].value_counts().to_dict() == {"west": 12, "east": 10, "central": 6, "northeast": 3}
 
 
 def test_western_development_is_the_west(provinces):
@@ -152,6 +225,7 @@ def test_western_development_is_the_west(provinces):
 
 # --- pairings ----------------------------------------------------------------
 
+
 def test_pairing_columns_and_ids(pairings):
     assert list(pairings.columns) == PAIRING_COLUMNS
     assert pairings["pair_id"].is_unique
@@ -161,7 +235,7 @@ def test_pairing_columns_and_ids(pairings):
 
 
 def test_pairings_name_existing_provinces_east_to_west(pairings, provinces):
-    region = dict(zip(provinces["name_en"], provinces["macro_region"]))
+    region = dict(zip(provinces["name_en"], provinces["macro_region"], strict=False))
     for row in pairings.itertuples():
         assert region.get(row.east_province) == "east", row.pair_id
         assert region.get(row.west_province) == "west", row.pair_id
@@ -169,7 +243,7 @@ def test_pairings_name_existing_provinces_east_to_west(pairings, provinces):
 
 def test_2021_east_west_pairs_exactly(pairings):
     ew = pairings[pairings["kind"] == "east_west_cooperation"]
-    pairs = list(zip(ew["east_province"], ew["west_province"]))
+    pairs = list(zip(ew["east_province"], ew["west_province"], strict=False))
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == EW_2021
     assert (ew["since"] == 2021).all()
@@ -183,13 +257,14 @@ def test_counterpart_support(pairings, places):
     assert hebei_ali["west_province"].item() == "Tibet"
     assert hebei_ali["since"].item() == 1994
     prefectures = places[places["level"] == "prefecture"]
-    known = set(zip(prefectures["place_zh"], prefectures["province_en"]))
+    known = set(zip(prefectures["place_zh"], prefectures["province_en"], strict=False))
     for row in cs.itertuples():
         assert row.west_area_zh and row.west_area_en, row.pair_id
         assert (row.west_area_zh, row.west_province) in known, row.pair_id
 
 
 # --- places ------------------------------------------------------------------
+
 
 def test_place_columns_and_types(places):
     assert list(places.columns) == PLACE_COLUMNS
@@ -213,20 +288,24 @@ def test_place_adcodes(places):
 
 
 def test_no_placeholder_rows(places):
-    assert not places["place_zh"].isin(
-        {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}).any()
+    assert not places["place_zh"].isin({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}).any()
 
 
 def test_every_place_province_exists(places, provinces):
-    en = dict(zip(provinces["adcode"], provinces["name_en"]))
+    en = dict(zip(provinces["adcode"], provinces["name_en"], strict=False))
     assert places["province_adcode"].isin(en).all()
     assert (places["province_adcode"].map(en) == places["province_en"]).all()
 
 
 def test_parents_are_prefectures_of_same_province(places, provinces):
-    prefectures = set(zip(places.loc[places["level"] == "prefecture", "place_zh"],
-                          places.loc[places["level"] == "prefecture", "province_adcode"]))
-    municipalities = set(zip(provinces["name_zh"], provinces["adcode"]))
+    prefectures = set(
+        zip(
+            places.loc[places["level"] == "prefecture", "place_zh"],
+            places.loc[places["level"] == "prefecture", "province_adcode"],
+            strict=False,
+        )
+    )
+    municipalities = set(zip(provinces["name_zh"], provinces["adcode"], strict=False))
     assert (places.loc[places["level"] == "prefecture", "parent_zh"] == "").all()
     counties = places[(places["level"] == "county") & (places["parent_zh"] != "")]
     for row in counties.itertuples():

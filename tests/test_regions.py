@@ -5,7 +5,9 @@ import pytest
 from coop_analysis import UnknownRegionError, find_places, official_partners, resolve_place, resolve_province
 
 
-@pytest.mark.parametrize("name", ["甘肃", "甘肃省", "甘", "陇", "Gansu", "gansu", " GANSU ", "Gansu Province", 620000, "620000"])
+@pytest.mark.parametrize(
+    "name", ["甘肃", "甘肃省", "甘", "陇", "Gansu", "gansu", " GANSU ", "Gansu Province", 620000, "620000"]
+)
 def test_resolve_province_any_form(name: object) -> None:
     row = resolve_province(name)  # type: ignore[arg-type]
     assert row["name_en"] == "Gansu" and row["adcode"] == 620000

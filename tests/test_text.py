@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,7 +63,9 @@ def test_seed_headings_are_whole_lines() -> None:
 
 
 def test_unwrapped_text_keeps_its_lines() -> None:
-    text = "第一段：这是一个没有硬换行的段落，内容很长很长很长很长很长很长很长很长很长很长很长很长很长。\n短标题\n第二段。"
+    text = (
+        "第一段：这是一个没有硬换行的段落，内容很长很长很长很长很长很长很长很长很长很长很长很长很长。\n短标题\n第二段。"
+    )
     assert normalize_text(text).split("\n") == [
         "第一段：这是一个没有硬换行的段落，内容很长很长很长很长很长很长很长很长很长很长很长很长很长。",
         "短标题",
@@ -83,7 +87,7 @@ def test_sentences_cover_text_without_overlap() -> None:
     norm = source_text(SEED_ID)
     spans = split_sentences(norm)
     assert all(norm[s.start : s.end] == s.text for s in spans)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
     assert any(s.text.endswith("。”") for s in spans)  # a closing quote stays with its sentence
 
 
@@ -94,4 +98,6 @@ def test_offsets_point_back_to_raw(text: str) -> None:
     assert list(norm.offsets) == sorted(set(norm.offsets))  # strictly increasing
     for ch, off in zip(norm.text, norm.offsets, strict=True):
         raw = text[off]
-        assert ch == raw or ch in " \n" or (ch.isascii() and raw != ch)  # kept, or a space/newline, or full-width → ASCII
+        assert (
+            ch == raw or ch in " \n" or (ch.isascii() and raw != ch)
+        )  # kept, or a space/newline, or full-width → ASCII

@@ -39,33 +39,106 @@ def _append_copy_of_row(path: Path, row: int) -> None:
 CUR, REF = "data/curated", "data/reference"
 # (file, mutation, fragments the message must contain) — one or more per curated file
 BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 2, "unit", "items"), ["facts.csv", "line 4", "column 'unit'", "parses to unit='名'"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 0, "value", "forty"), ["facts.csv", "line 2", "column 'value'", "expected a number"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 5, "qualifier", "roughly"), ["facts.csv", "line 7", "column 'qualifier'", "expected one of"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 1, "quote", "一句不存在的话。"), ["facts.csv", "line 3", "column 'quote'", "not found"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 0, "raw", "40项"), ["facts.csv", "line 2", "column 'raw'", "does not occur in its quote"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 0, "province", "Atlantis"), ["facts.csv", "line 2", "column 'province'", "'Atlantis'"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 0, "metric", "made_up"), ["facts.csv", "line 2", "column 'metric'", "'made_up'"]),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 2, "unit", "items"),
+        ["facts.csv", "line 4", "column 'unit'", "parses to unit='名'"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "value", "forty"),
+        ["facts.csv", "line 2", "column 'value'", "expected a number"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 5, "qualifier", "roughly"),
+        ["facts.csv", "line 7", "column 'qualifier'", "expected one of"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 1, "quote", "一句不存在的话。"),
+        ["facts.csv", "line 3", "column 'quote'", "not found"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "raw", "40项"),
+        ["facts.csv", "line 2", "column 'raw'", "does not occur in its quote"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "province", "Atlantis"),
+        ["facts.csv", "line 2", "column 'province'", "'Atlantis'"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "metric", "made_up"),
+        ["facts.csv", "line 2", "column 'metric'", "'made_up'"],
+    ),
     (f"{CUR}/facts.csv", lambda p: _append_copy_of_row(p, 0), ["facts.csv", "column 'fact_id'", "unique"]),
-    (f"{CUR}/facts.csv", lambda p: _edit(p, 3, "as_of", "Feb 2025"), ["facts.csv", "line 5", "column 'as_of'", "expected to match"]),
-    (f"{CUR}/initiatives.csv", lambda p: _edit(p, 0, "mechanism", "joint_projects|magic"), ["initiatives.csv", "line 2", "column 'mechanism'"]),
-    (f"{CUR}/initiatives.csv", lambda p: _edit(p, 0, "partners", "Shandong|Mars"), ["initiatives.csv", "line 2", "column 'partners'", "'Mars'"]),
-    (f"{CUR}/organizations.csv", lambda p: _edit(p, 0, "type", "club"), ["organizations.csv", "line 2", "column 'type'"]),
-    (f"{CUR}/organizations.csv", lambda p: _edit(p, 0, "initiatives", "no-such-initiative"), ["organizations.csv", "line 2", "column 'initiatives'"]),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 3, "as_of", "Feb 2025"),
+        ["facts.csv", "line 5", "column 'as_of'", "expected to match"],
+    ),
+    (
+        f"{CUR}/initiatives.csv",
+        lambda p: _edit(p, 0, "mechanism", "joint_projects|magic"),
+        ["initiatives.csv", "line 2", "column 'mechanism'"],
+    ),
+    (
+        f"{CUR}/initiatives.csv",
+        lambda p: _edit(p, 0, "partners", "Shandong|Mars"),
+        ["initiatives.csv", "line 2", "column 'partners'", "'Mars'"],
+    ),
+    (
+        f"{CUR}/organizations.csv",
+        lambda p: _edit(p, 0, "type", "club"),
+        ["organizations.csv", "line 2", "column 'type'"],
+    ),
+    (
+        f"{CUR}/organizations.csv",
+        lambda p: _edit(p, 0, "initiatives", "no-such-initiative"),
+        ["organizations.csv", "line 2", "column 'initiatives'"],
+    ),
     (f"{CUR}/events.csv", lambda p: _edit(p, 0, "date", "2024-13-45x"), ["events.csv", "line 2", "column 'date'"]),
-    (f"{CUR}/events.csv", lambda p: _edit(p, 0, "doc_id", "999_missing"), ["events.csv", "line 2", "column 'doc_id'", "'999_missing'"]),
+    (
+        f"{CUR}/events.csv",
+        lambda p: _edit(p, 0, "doc_id", "999_missing"),
+        ["events.csv", "line 2", "column 'doc_id'", "'999_missing'"],
+    ),
     (f"{CUR}/metrics.csv", lambda p: _edit(p, 0, "kind", "volume"), ["metrics.csv", "line 2", "column 'kind'"]),
     (f"{CUR}/waivers.csv", lambda p: _edit(p, 0, "reason", "because"), ["waivers.csv", "line 2", "column 'reason'"]),
-    (f"{CUR}/waivers.csv", lambda p: p.write_text(p.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"),
-     ["coverage", "neither a fact nor waived"]),
-    (f"{REF}/provinces.csv", lambda p: _edit(p, 0, "macro_region", "middle"), ["provinces.csv", "line 2", "column 'macro_region'"]),
-    (f"{REF}/pairings.csv", lambda p: _edit(p, 0, "west_province", "Narnia"), ["pairings.csv", "line 2", "column 'west_province'"]),
-    (f"{REF}/places.csv", lambda p: _edit(p, 0, "ambiguous", "maybe"), ["places.csv", "line 2", "column 'ambiguous'", "true or false"]),
-    ("data/raw/000_f2e234c30898f6af.txt", lambda p: p.write_bytes(p.read_bytes() + b"x"), ["sha256", "must not be edited"]),
+    (
+        f"{CUR}/waivers.csv",
+        lambda p: p.write_text(p.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"),
+        ["coverage", "neither a fact nor waived"],
+    ),
+    (
+        f"{REF}/provinces.csv",
+        lambda p: _edit(p, 0, "macro_region", "middle"),
+        ["provinces.csv", "line 2", "column 'macro_region'"],
+    ),
+    (
+        f"{REF}/pairings.csv",
+        lambda p: _edit(p, 0, "west_province", "Narnia"),
+        ["pairings.csv", "line 2", "column 'west_province'"],
+    ),
+    (
+        f"{REF}/places.csv",
+        lambda p: _edit(p, 0, "ambiguous", "maybe"),
+        ["places.csv", "line 2", "column 'ambiguous'", "true or false"],
+    ),
+    (
+        "data/raw/000_f2e234c30898f6af.txt",
+        lambda p: p.write_bytes(p.read_bytes() + b"x"),
+        ["sha256", "must not be edited"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("relpath", "mutate", "fragments"), BREAKAGES, ids=[f"{b[0].split('/')[-1]}-{i}" for i, b in enumerate(BREAKAGES)])
+@pytest.mark.parametrize(
+    ("relpath", "mutate", "fragments"), BREAKAGES, ids=[f"{b[0].split('/')[-1]}-{i}" for i, b in enumerate(BREAKAGES)]
+)
 def test_broken_copy_is_rejected_with_a_precise_message(project_copy: Path, relpath: str,
                                                         mutate: Callable[[Path], None], fragments: list[str],
                                                         capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
