@@ -57,17 +57,11 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from make_corpus import DEFAULT_BYTES, make_corpus, wrap_line  # noqa: E402
 
+from coop_analysis.quantities import CURRENCIES  # noqa: E402
+
 CURRENCY_CODES = frozenset({"CNY", "USD", "EUR", "HKD", "JPY", "GBP"})
-JIO_CASE = {
-    "元": "CNY",
-    "人民币": "CNY",
-    "美元": "USD",
-    "欧元": "EUR",
-    "港元": "HKD",
-    "港币": "HKD",
-    "日元": "JPY",
-    "英镑": "GBP",
-}
+# JioNLP names currencies as written (元, 美元 …): the same words the contract maps to ISO codes.
+JIO_CASE = CURRENCIES
 
 
 # ------------------------------------------------------------------ extraction

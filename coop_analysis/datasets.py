@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coop_analysis import paths
 from coop_analysis.errors import DataValidationError, SourceError
+from coop_analysis.fileio import atomic_write
 from coop_analysis.schemas import TABLES, TableSpec, pandera_schema
 
 if TYPE_CHECKING:
@@ -95,10 +94,7 @@ def _write_cache(cache_file: Path, name: str, frame: pd.DataFrame) -> None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         for old in cache_file.parent.glob(f"{name}-*.pkl"):
             old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)
+        atomic_write(cache_file, lambda fh: pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
         log.info("could not write cache %s (%s); continuing without it", cache_file, exc)
 

@@ -14,12 +14,12 @@ import hashlib
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coop_analysis import paths
 from coop_analysis.errors import SourceError
+from coop_analysis.fileio import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,17 +152,6 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     return frame.astype({c: "string" for c in text_cols} | {"curated": "bool"})
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def add_source(
     file: str | os.PathLike[str],
     *,
@@ -226,9 +215,9 @@ def add_source(
         "notes": notes,
     }
     header = f"# Metadata of data/raw/{doc_id}.txt (the text itself is never edited).\n"
-    _write_atomic(txt_path, data)
+    atomic_write(txt_path, data)
     try:
-        _write_atomic(meta_path, (header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)).encode())
+        atomic_write(meta_path, (header + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)).encode())
     except BaseException:
         txt_path.unlink(missing_ok=True)
         raise

@@ -42,7 +42,7 @@ from coop_analysis.text import NormalizedText, normalize_with_offsets, split_sen
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["QUALIFIERS", "Quantity", "QuantityError", "extract_quantities", "parse_quantity"]
+__all__ = ["CURRENCIES", "QUALIFIERS", "Quantity", "QuantityError", "extract_quantities", "parse_quantity"]
 
 QUALIFIERS: tuple[str, ...] = ("exact", "approx", "nearly", "over", "up_to", "range")
 
@@ -80,7 +80,7 @@ _SUFFIX_QUALIFIER = {
     "以下": "up_to",
 }
 
-_CURRENCY = {
+CURRENCIES: dict[str, str] = {
     "元": "CNY",
     "人民币": "CNY",
     "美元": "USD",
@@ -111,7 +111,7 @@ _AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
 _AR_SCALE = r"(?:万亿|千万|百万|十万|亿|万|千|百)"
 _CN = rf"(?:[{_CN_DIGITS}十]|[几数](?=[十百千万亿]))(?:[{_CN_DIGITS}十百千万亿几])*"
 _NUM = rf"(?:{_AR}{_AR_SCALE}?|{_CN})"
-_UNIT = _alt(list(_CURRENCY) + list(_SPECIAL_UNITS) + list(MEASURE_WORDS))
+_UNIT = _alt(list(CURRENCIES) + list(_SPECIAL_UNITS) + list(MEASURE_WORDS))
 _RANGE_SEP = r"(?:至|到|-|~|～|—|－|–)"
 _AR_NUMBER = re.compile(rf"({_AR})({_AR_SCALE})?")
 
@@ -178,7 +178,7 @@ def _scale_suffix(text: str) -> str:
 
 
 def _unit_code(unit: str) -> str:
-    return _CURRENCY.get(unit) or _SPECIAL_UNITS.get(unit) or unit
+    return CURRENCIES.get(unit) or _SPECIAL_UNITS.get(unit) or unit
 
 
 def _build(m: re.Match[str]) -> Quantity | None:

@@ -36,12 +36,14 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from coop_analysis.fileio import atomic_write
 
 if TYPE_CHECKING:
     import argparse
@@ -179,31 +181,6 @@ def check_lang(lang: object) -> str:
     if not isinstance(lang, str) or lang not in LANGS:
         raise ValueError(f"lang: expected one of {list(LANGS)}, got {lang!r}")
     return lang
-
-
-def atomic_write(path: Path, data: str | bytes | Callable[[IO[bytes]], object]) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder + ``os.replace``.
-
-    ``data`` is text (UTF-8), bytes, or a function that writes to the binary
-    file object it is given. If anything fails the temporary file is removed
-    and an existing ``path`` is left as it was.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        with open(tmp, "xb") as fh:  # mode 0o666 & ~umask, like any new file
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _parameter_names(notebook: Path) -> set[str] | None:

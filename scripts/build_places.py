@@ -36,24 +36,15 @@ import pandas as pd
 
 try:
     from coop_analysis.paths import reference_dir
+    from coop_analysis.schemas import TABLES
 except ImportError:  # run from a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from coop_analysis.paths import reference_dir
+    from coop_analysis.schemas import TABLES
 
 logger = logging.getLogger("build_places")
 
-COLUMNS = [
-    "place_zh",
-    "short_zh",
-    "level",
-    "parent_zh",
-    "adcode",
-    "province_adcode",
-    "province_en",
-    "abbr_zh",
-    "ambiguous",
-    "source",
-]
+COLUMNS = list(TABLES["places"].columns)  # the schema the loader validates against
 
 # Rows of the adcode table that are grouping placeholders, not places.
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
