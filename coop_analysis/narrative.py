@@ -78,9 +78,9 @@ _CURRENCY_EN = {"CNY": "CNY", "USD": "US$", "EUR": "€", "HKD": "HK$", "JPY": "
 _QUAL_EN = {"exact": "", "approx": "≈", "nearly": "<", "over": ">", "up_to": "≤"}
 
 
-def check_lang(lang: str) -> str:
+def check_lang(lang: object) -> str:
     """Return ``lang`` if it is ``en`` or ``zh``, else raise ValueError naming the parameter."""
-    if lang not in LANGS:
+    if not isinstance(lang, str) or lang not in LANGS:
         raise ValueError(f"lang: expected one of {list(LANGS)}, got {lang!r}")
     return lang
 

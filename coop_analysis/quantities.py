@@ -357,7 +357,6 @@ def _iter_matches(text: str) -> Iterator[tuple[re.Match[str], Quantity]]:
             yield m, q
 
 
-EXTRACT_COLUMNS = ("raw", "start", "end", "value", "unit", "qualifier", "low", "high", "sentence")
 _EXTRACT_DTYPES = {
     "raw": "string",
     "start": "int64",

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from coop_analysis.fileio import atomic_write
+from coop_analysis.narrative import LANGS, check_lang
 
 if TYPE_CHECKING:
     import argparse
@@ -60,8 +61,6 @@ __all__ = [
     "run_cli",
 ]
 
-#: Languages a report can be written in.
-LANGS: tuple[str, ...] = ("en", "zh")
 #: MIME type of the display output that carries a report's headline fields.
 HEADLINE_MIME = "application/vnd.coop-analysis+json"
 #: Notebook file names inside ``notebooks_dir``.
@@ -174,13 +173,6 @@ def find_headline(nb: Any) -> dict[str, Any] | None:
 def report_stem(name_en: str) -> str:
     """File name (without suffix) of a report: the English name, spaces → ``_``."""
     return re.sub(r"\s+", "_", name_en.strip())
-
-
-def check_lang(lang: object) -> str:
-    """Return ``lang`` if it is one of :data:`LANGS`, else raise ValueError."""
-    if not isinstance(lang, str) or lang not in LANGS:
-        raise ValueError(f"lang: expected one of {list(LANGS)}, got {lang!r}")
-    return lang
 
 
 def _parameter_names(notebook: Path) -> set[str] | None:
