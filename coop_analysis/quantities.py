@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coop_analysis.errors import QuantityError
 from coop_analysis.text import NormalizedText, normalize_with_offsets, split_sentences
@@ -372,16 +372,12 @@ _EXTRACT_DTYPES = {
 }
 
 
-def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
-    """Like :func:`extract_quantities`, also returning the normalized text and,
-    per mention, its ``norm_start``/``norm_end`` offsets in it."""
-    import pandas as pd
-
+def _extract_columns(text: str) -> tuple[NormalizedText, dict[str, list[Any]]]:
     if not isinstance(text, str):
         raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
     norm = normalize_with_offsets(text)
     sentences = split_sentences(norm.text)
-    cols: dict[str, list[object]] = {name: [] for name in _EXTRACT_DTYPES}
+    cols: dict[str, list[Any]] = {name: [] for name in _EXTRACT_DTYPES}
     si = 0
     for m, q in _iter_matches(norm.text.translate(_TRADITIONAL)):
         while si + 1 < len(sentences) and sentences[si].end <= m.start():
@@ -398,11 +394,29 @@ def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
         cols["sentence"].append(sentences[si].text if sentences else "")
         cols["norm_start"].append(m.start())
         cols["norm_end"].append(m.end())
-    # Typed arrays built directly: much faster than astype() on a frame of objects.
-    frame = pd.DataFrame(
-        {name: pd.array(values, dtype=_EXTRACT_DTYPES[name]) for name, values in cols.items()}, copy=False
-    )
-    return norm, frame
+    return norm, cols
+
+
+def _frame(cols: dict[str, list[Any]], names: list[str]) -> pd.DataFrame:
+    """Typed columns built directly (much faster than ``astype`` on a frame of objects)."""
+    import numpy as np
+    import pandas as pd
+
+    string = pd.StringDtype()
+    data = {
+        name: pd.array(cols[name], dtype=string)
+        if _EXTRACT_DTYPES[name] == "string"
+        else np.array(cols[name], dtype=_EXTRACT_DTYPES[name])
+        for name in names
+    }
+    return pd.DataFrame(data, copy=False)
+
+
+def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
+    """Like :func:`extract_quantities`, also returning the normalized text and,
+    per mention, its ``norm_start``/``norm_end`` offsets in it."""
+    norm, cols = _extract_columns(text)
+    return norm, _frame(cols, list(_EXTRACT_DTYPES))
 
 
 def extract_quantities(text: str) -> pd.DataFrame:
@@ -424,5 +438,5 @@ def extract_quantities(text: str) -> pd.DataFrame:
     Raises:
         TypeError: ``text`` is not a string.
     """
-    frame = extract_with_positions(text)[1]
-    return frame.drop(columns=["norm_start", "norm_end"])
+    _, cols = _extract_columns(text)
+    return _frame(cols, [n for n in _EXTRACT_DTYPES if not n.startswith("norm_")])
