@@ -118,17 +118,26 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
                 return s
         return None
 
+    places_in: dict[tuple[int, int], tuple[list[str], list[str]]] = {}  # span → (names, provinces), once each
+
+    def places(start: int, end: int) -> tuple[list[str], list[str]]:
+        if (start, end) not in places_in:
+            found = find_places(norm.text[start:end])
+            places_in[start, end] = (
+                list(dict.fromkeys(found["name"])),
+                list(dict.fromkeys(found["province"].dropna())),
+            )
+        return places_in[start, end]
+
     section_col, places_col, provinces_col = [], [], []
     for pos in frame["norm_start"]:
         sec = section_of(pos)
         sent = sentence_of(pos)
         section_col.append(sec.heading if sec else "")
-        found = find_places(sent.text) if sent else find_places("")
-        provs = [p for p in dict.fromkeys(found["province"].dropna())]
+        names, provs = places(sent.start, sent.end) if sent else ([], [])
         if not provs and sec is not None:
-            sec_found = find_places(norm.text[sec.start : sec.end])
-            provs = [p for p in dict.fromkeys(sec_found["province"].dropna())]
-        places_col.append("|".join(dict.fromkeys(found["name"])))
+            provs = places(sec.start, sec.end)[1]
+        places_col.append("|".join(names))
         provinces_col.append("|".join(provs))
     normalized = [norm.text[a:b] for a, b in zip(frame["norm_start"], frame["norm_end"], strict=True)]
     frame = frame.assign(raw_normalized=normalized, section=section_col, places=places_col, provinces=provinces_col)

@@ -177,7 +177,8 @@ def _headline_facts(profile: RegionProfile, n: int = 4) -> list[Any]:
 
     if len(profile.facts) == 0:
         return []
-    kinds = dict(zip(load_metrics()["metric"], load_metrics()["kind"], strict=True))
+    metrics = load_metrics()
+    kinds = dict(zip(metrics["metric"], metrics["kind"], strict=True))
     rank = {"money": 0, "count": 1, "people": 1, "share": 2, "rate": 3}
     facts = sorted(
         profile.facts.itertuples(index=False),

@@ -133,7 +133,8 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     metrics = load_metrics().set_index("metric")
     desc = "description_zh" if lang == "zh" else "description_en"
     title = "title_zh" if lang == "zh" else "title_en"
-    titles = dict(zip(load_initiatives()["initiative_id"], load_initiatives()[title], strict=True))
+    initiatives = load_initiatives()
+    titles = dict(zip(initiatives["initiative_id"], initiatives[title], strict=True))
     f = profile.facts
     return pd.DataFrame(
         {

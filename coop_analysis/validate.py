@@ -167,11 +167,12 @@ def coverage(doc_id: str, facts: pd.DataFrame, waivers: pd.DataFrame) -> pd.Data
         note = "" if _missing(row.note) else str(row.note)
         for s, e in _claims(text, row.quote, row.raw):
             candidates.append((s, e, "waived", row.reason, note, 10_000 + order))
+    candidates.sort(key=lambda c: (c[2] != "fact", c[5]))  # facts first, in table order
     used: set[tuple[str, int]] = set()
     rows = []
     for m in mentions.itertuples(index=False):
         match = None
-        for s, e, kind, ref, note, order in sorted(candidates, key=lambda c: (c[2] != "fact", c[5])):
+        for s, e, kind, ref, note, order in candidates:
             if s < m.end and m.start < e and (kind, order) not in used:
                 match = (kind, ref, note, order)
                 break
