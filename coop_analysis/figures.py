@@ -78,15 +78,12 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
         return Chart(plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
                                         weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
-    from matplotlib.figure import Figure
-
+    title = f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
     with plots.report_style(lang):
-        fig = Figure(figsize=(8, 6))
-        ax = fig.subplots()
+        fig, ax = plots._new_figure((8, 6), layout=None)
+        plots.set_map_margins(fig, title)
         plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
-        ax.set_title(
-            f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
-        )
+        ax.set_title(title)
     return Chart(fig)
 
 

@@ -34,7 +34,7 @@ import importlib.resources
 import json
 import logging
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -65,6 +65,7 @@ __all__ = [
     "load_boundaries",
     "register_cjk_font",
     "report_style",
+    "set_map_margins",
 ]
 
 #: File name of the boundary file inside :func:`coop_analysis.paths.reference_dir`.
@@ -840,15 +841,76 @@ def _place_labels(
     return offsets
 
 
-def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+def _new_figure(figsize: tuple[float, float], *, layout: str | None = "constrained") -> tuple[Figure, Axes]:
     """A figure outside pyplot (no global state, nothing shown twice), with one axes.
 
-    Call inside :func:`report_style` so that the style applies.
+    Call inside :func:`report_style` so that the style applies. ``layout=None``
+    gives a figure without a layout engine, for :func:`_set_margins` (a
+    constrained layout costs an extra pass over every text at each save).
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize)
+    fig = Figure(figsize=figsize, layout=layout if layout is not None else "none")
+    FigureCanvasAgg(fig)  # one renderer for measuring texts and for the PNG
     return fig, fig.subplots()
+
+
+def _text_extent(fig: Figure, texts: Iterable[str], fontsize: float) -> tuple[float, float]:
+    """Widest width and tallest height (inches) of one-line ``texts`` drawn at ``fontsize``.
+
+    Measured with the figure's own renderer and the current style's fonts
+    (CJK fallback included), so call it inside :func:`report_style`.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    renderer = fig.canvas.get_renderer()  # reused when the figure is saved at its own dpi
+    prop = FontProperties(size=fontsize)
+    width = height = 0.0
+    for text in texts:
+        if text:
+            w, h, _ = renderer.get_text_width_height_descent(text, prop, ismath=False)
+            width, height = max(width, w), max(height, h)
+    return width / fig.dpi, height / fig.dpi
+
+
+def _set_margins(fig: Figure, *, left: float, bottom: float, right: float, top: float) -> None:
+    """Place the figure's subplot area with margins given in inches."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h, top=1 - top / h)
+
+
+def _title_margin(fig: Figure, title: str | None) -> float:
+    """Top margin (inches) for an axes title in the house style (13 pt, 8 pt pad)."""
+    if not title:
+        return 0.12
+    return _text_extent(fig, [title], 13)[1] + 8 / 72 + 0.16
+
+
+def _compact_number(v: float, lang: Lang) -> str:
+    """Axis tick text: ``1``, ``100``, ``10k``, ``1M``, ``1B`` (en) or ``1000``, ``10万``, ``1亿`` (zh)."""
+    if v <= 0 or not math.isfinite(v):
+        return _fmt_number(v)
+    steps = (
+        ((1e12, "万亿"), (1e8, "亿"), (1e4, "万"))
+        if lang == "zh"
+        else ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+    )
+    for size, suffix in steps:
+        if v >= size:
+            q = v / size
+            number = (f"{q:.0f}" if lang == "zh" else f"{q:,.0f}") if q.is_integer() else f"{q:.3g}"
+            return number + suffix
+    return f"{v:.3g}" if v < 1 else _fmt_number(v)
+
+
+def set_map_margins(fig: Figure, title: str | None = None) -> None:
+    """Fixed margins for a one-map figure without a layout engine: room for ``title`` only.
+
+    A map has no tick labels, so its margins are known before drawing; the map
+    keeps its aspect ratio and is centred in the space left.
+    """
+    _set_margins(fig, left=0.08, bottom=0.08, right=0.08, top=_title_margin(fig, title))
 
 
 def flow_map(
@@ -934,7 +996,8 @@ def flow_map(
 
     with report_style(lang):
         if ax is None:
-            fig, ax = _new_figure(figsize)
+            fig, ax = _new_figure(figsize, layout=None)
+            set_map_margins(fig, title)
         else:
             fig = ax.figure  # type: ignore[assignment]
         cmap = draw_china(ax, light, projection=projection, lang=lang)
@@ -1127,16 +1190,33 @@ def bar_chart(
     notes = [str(t) for t in data[text]] if text else None
 
     with report_style(lang):
-        # Room for the longest label: CJK characters are about twice as wide as Latin ones.
-        label_in = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in nm) for nm in names), default=0) * 0.075
-        fig, ax = _new_figure((max(7.0, 4.5 + label_in), max(2.2, 0.32 * n + 1.3)))
+        # Fixed margins measured from the texts themselves (no layout engine: see _new_figure).
+        fig, ax = _new_figure((7.0, 3.0), layout=None)
+        label_w = _text_extent(fig, names, 9)[0]
+        tick_h = _text_extent(fig, ["0123456789,.k万亿MB"], 9)[1]
+        xlabel_h = _text_extent(fig, [xlabel if xlabel is not None else value], 10)[1]
+        left = label_w + 3.5 / 72 + 0.18
+        bottom = tick_h + xlabel_h + (3.5 + 3.5 + 4) / 72 + 0.14
+        top = _title_margin(fig, title)
+        right = 0.25
+        title_w = _text_extent(fig, [title or ""], 13)[0]  # the title starts at the axes' left edge
+        width, height = max(7.0, left + 4.5, left + title_w + right), max(2.2, 0.32 * n + 1.3)
+        fig.set_size_inches(width, height)
+
         y = np.arange(n)
-        left = 0.0
+        left_value = 0.0
         if log and n:
-            left = 10 ** math.floor(math.log10(float(vals.min())))
+            left_value = 10 ** math.floor(math.log10(float(vals.min())))
         face = [_lighten(color, 0.55) if a else color for a in is_approx]
         bars = ax.barh(
-            y, vals - left if log else vals, left=left, color=face, edgecolor=color, linewidth=0.6, height=0.7, zorder=2
+            y,
+            vals - left_value if log else vals,
+            left=left_value,
+            color=face,
+            edgecolor=color,
+            linewidth=0.6,
+            height=0.7,
+            zorder=2,
         )
         for rect, a in zip(bars.patches, is_approx, strict=True):
             rect.set_gid("bar")
@@ -1146,13 +1226,20 @@ def bar_chart(
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
         ax.grid(axis="y", visible=False)
+        from matplotlib.ticker import FuncFormatter, NullLocator
+
         if log:
             ax.set_xscale("log")
+            ax.xaxis.set_minor_locator(NullLocator())  # bars carry their values; minor ticks add only cost
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact_number(v, lang)))
         ax.set_xlabel(xlabel if xlabel is not None else value)
+        notes = [
+            notes[i] if notes is not None else (txt["approx_prefix"] if a else "") + _fmt_number(v)
+            for i, (v, a) in enumerate(zip(vals, is_approx, strict=True))
+        ]
         if annotate and n:
-            for i, (yi, v, a) in enumerate(zip(y, vals, is_approx, strict=True)):
+            for yi, v, note in zip(y, vals, notes, strict=True):
                 neg = v < 0
-                note = notes[i] if notes is not None else (txt["approx_prefix"] if a else "") + _fmt_number(v)
                 ax.annotate(
                     note,
                     (v, yi),
@@ -1164,28 +1251,45 @@ def bar_chart(
                     color="#333333",
                 )
         if n:
-            top, low = float(vals.max()), float(vals.min())
+            axis_w = width - left - right
+            # Each value label must end inside the axes: widen the value range for the longest one.
+            widths = [(_text_extent(fig, [t], 8)[0] + 7 / 72) / axis_w if annotate else 0.0 for t in notes]
+            top_v, low_v = float(vals.max()), float(vals.min())
             if log:
-                ax.set_xlim(left, top * 4)
+                lo = math.log10(left_value)
+                hi = math.log10(top_v * 4)
+                for v, k in zip(vals, widths, strict=True):
+                    hi = max(hi, lo + (math.log10(v) - lo) / max(1 - k, 0.2))
+                ax.set_xlim(left_value, 10**hi)
             else:
-                span = max(top, 0.0) - min(low, 0.0) or 1.0
-                ax.set_xlim(min(low, 0.0) - (0.1 * span if low < 0 else 0.0), max(top, 0.0) + 0.16 * span)
-                from matplotlib.ticker import FuncFormatter
-
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _fmt_number(v)))
+                span = max(top_v, 0.0) - min(low_v, 0.0) or 1.0
+                lo = min(low_v, 0.0) - (0.1 * span if low_v < 0 else 0.0)
+                hi = max(top_v, 0.0) + 0.16 * span
+                for v, k in zip(vals, widths, strict=True):
+                    if v >= 0:
+                        hi = max(hi, lo + (v - lo) / max(1 - k, 0.2))
+                for v, k in zip(vals, widths, strict=True):
+                    if v < 0:
+                        lo = min(lo, (v - k * hi) / max(1 - k, 0.2))
+                ax.set_xlim(lo, hi)
             if (vals < 0).any() and not log:
                 ax.axvline(0, color="#888888", lw=0.8, zorder=3)
+        if title:
+            ax.set_title(title)
         if is_approx.any():
-            fig.legend(
+            legend = fig.legend(
                 handles=[
                     Patch(facecolor=color, edgecolor=color, label=txt["exact"]),
                     Patch(facecolor=_lighten(color, 0.55), edgecolor=color, hatch="////", label=txt["approx"]),
                 ],
-                loc="outside upper right",
+                loc="upper right",
+                bbox_to_anchor=(1 - 0.05 / width, 1 - 0.02 / height),
                 ncols=2,
             )
-        if title:
-            ax.set_title(title)
+            legend_in = legend.get_window_extent(fig.canvas.get_renderer())
+            if left + title_w + 0.25 + legend_in.width / fig.dpi > width:  # no room beside the title
+                top += legend_in.height / fig.dpi
+        _set_margins(fig, left=left, bottom=bottom, right=right, top=top)
     return fig
 
 

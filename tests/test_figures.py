@@ -1,0 +1,74 @@
+"""Report figures: every chart of every report fits its figure, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.text import Annotation
+
+from coop_analysis import figures, profiles
+from coop_analysis.figures import Chart
+
+LANGS = ["en", "zh"]
+
+
+def _report_charts(lang: str) -> list[tuple[str, Chart]]:
+    charts: list[tuple[str, Chart | None]] = [
+        ("overview_flow_map", figures.overview_flow_map(lang)),
+        ("overview_amounts money", figures.overview_amounts("money", lang)),
+        ("overview_amounts count", figures.overview_amounts("count", lang)),
+        ("overview_matrix", figures.overview_matrix(lang)),
+    ]
+    for region in [*profiles.provinces_with_records(), "Hainan"]:  # Hainan: no records
+        profile = profiles.region_profile(region)
+        charts += [
+            (f"{region} map", figures.region_map(profile, lang)),
+            (f"{region} count", figures.region_bars(profile, "count", lang)),
+            (f"{region} money", figures.region_bars(profile, "money", lang)),
+        ]
+    return [(name, chart) for name, chart in charts if chart is not None]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_report_chart_fits_its_figure(lang: str) -> None:
+    """Nothing is cut off: titles, tick labels, value labels and legends lie inside the image.
+
+    The bar charts and maps are laid out with margins measured from their texts
+    (no layout engine), so this checks those measurements for every real chart.
+    """
+    charts = _report_charts(lang)
+    assert len(charts) > 20
+    for name, chart in charts:
+        fig = chart.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        w, h = fig.get_size_inches()
+        box = fig.get_tightbbox(renderer)  # inches, every visible artist
+        assert box.x0 >= -0.01 and box.y0 >= -0.01, f"{name}: cut off at the left/bottom: {box}"
+        assert box.x1 <= w + 0.01 and box.y1 <= h + 0.01, f"{name}: cut off at the right/top: {box} vs {w}×{h}"
+        for ax in fig.axes:
+            frame = ax.get_window_extent(renderer)
+            for label in ax.get_yticklabels():
+                if label.get_text() and label.get_visible():
+                    assert label.get_window_extent(renderer).x0 >= -1, f"{name}: label {label.get_text()!r} cut"
+            for note in (
+                t for t in ax.texts if isinstance(t, Annotation) and "bar" in {p.get_gid() for p in ax.patches}
+            ):
+                extent = note.get_window_extent(renderer)
+                assert extent.x1 <= frame.x1 + 1, f"{name}: value label {note.get_text()!r} runs out of the axes"
+        title = fig.axes[0].title.get_window_extent(renderer)
+        for legend in fig.legends:
+            assert not legend.get_window_extent(renderer).overlaps(title), f"{name}: legend covers the title"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_renders_png_once(lang: str) -> None:
+    profile = profiles.region_profile("宁夏")
+    chart = figures.region_bars(profile, "count", lang)
+    assert chart is not None
+    png = chart._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    assert repr(chart).startswith("<Chart ")
+
+
+def test_region_without_amounts_gets_no_empty_chart() -> None:
+    assert figures.region_bars(profiles.region_profile("Hainan"), "money", "en") is None
