@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reports", help="build regional reports (HTML + executed notebooks)")
     p.add_argument("regions", nargs="*", metavar="REGION", help="provinces, any name form (default: all with records)")
-    p.add_argument("--all", action="store_true", help="all 31 provinces")
+    p.add_argument("--all", action="store_true", help="all 31 provinces (instead of REGION names)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")

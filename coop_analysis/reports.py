@@ -434,7 +434,7 @@ def build_reports(
     Args:
         regions: province names in any form (甘肃, 甘, Gansu, 620000). None or
             empty: every province with records.
-        all_provinces: all 31 provinces (``regions`` is then ignored).
+        all_provinces: all 31 provinces (``regions`` must then be empty).
         lang: ``"en"`` or ``"zh"``.
         out: output folder (default :func:`coop_analysis.paths.reports_dir`).
         jobs: worker processes (default ``os.cpu_count()``, never more than notebooks).
@@ -448,7 +448,8 @@ def build_reports(
 
     Raises:
         UnknownRegionError: a region name matches no province (nothing has run).
-        ValueError: bad ``lang`` or ``jobs``, or a notebook without the parameters it needs.
+        ValueError: bad ``lang`` or ``jobs``, region names together with ``all_provinces``,
+            or a notebook without the parameters it needs.
         FileNotFoundError: a report notebook is missing.
     """
     from coop_analysis import paths
@@ -459,6 +460,8 @@ def build_reports(
         raise ValueError(f"jobs: expected a positive integer, got {jobs!r}")
     if regions is not None and (isinstance(regions, str) or not all(isinstance(r, (str, int)) for r in regions)):
         raise ValueError(f"regions: expected a list of names, got {regions!r}")
+    if all_provinces and regions:
+        raise ValueError(f"regions: give region names or all_provinces (--all), not both (got {list(regions)!r})")
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
     out = Path(out) if out is not None else paths.reports_dir()
 

@@ -65,6 +65,13 @@ def test_bad_lang_is_rejected(lang, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_all_with_region_names_is_ambiguous(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["reports", "Gansu", "--all", "--out", str(out)]) == 2
+    assert "not both" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_bad_lang_through_cli(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:  # argparse choices
         main(["reports", "Gansu", "--lang", "fr", "--out", str(tmp_path)])
