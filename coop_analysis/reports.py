@@ -241,18 +241,34 @@ def _init_worker(stop: Any = None) -> None:
 FONT_ASSET = "assets/NotoSansSC-Regular.otf"
 
 
-def font_css(prefix: str) -> str:
-    """CSS that lets pages fall back to the shipped Noto Sans SC for Chinese text.
+#: Family name of the pages' CJK face: a reader's installed CJK font if it has one of
+#: these names, else the shipped copy.
+CJK_FACE = "coop-analysis CJK"
+_LOCAL_CJK = ("Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei")
+#: CJK punctuation and ideographs, full-width forms: the characters the CJK face serves.
+_CJK_RANGES = "U+2E80-2FDF,U+3000-303F,U+31C0-31EF,U+3400-4DBF,U+4E00-9FFF,U+F900-FAFF,U+FE30-FE4F,U+FF00-FFEF"
+#: Font stack of every page: the CJK face first (it serves only _CJK_RANGES), then Latin fonts.
+PAGE_FONTS = f'"{CJK_FACE}", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
-    Readers' browsers use their own fonts first; on a machine without a CJK
-    font the characters still render (no boxes). ``prefix`` leads from the page
-    to the output folder.
+
+def font_css(prefix: str) -> str:
+    """CSS that gives pages a CJK font on every machine (no missing-glyph boxes).
+
+    Chinese characters come from a face limited to the CJK ranges: the reader's
+    own Noto Sans SC, Source Han Sans, PingFang or YaHei if installed, else the
+    copy in ``<out>/assets/``; Latin text keeps the reader's system fonts. The face
+    is first in the stack on purpose: with the shipped font as a late fallback,
+    Chromium (seen with 156) drew boxes for some Chinese text runs even after the
+    font had loaded. ``prefix`` leads from the page to the output folder.
     """
-    stack = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans SC", sans-serif'
+    local = ",".join(f'local("{name}")' for name in _LOCAL_CJK)
+    stack = PAGE_FONTS
     return (
-        f'@font-face{{font-family:"Noto Sans SC";src:url("{prefix}{FONT_ASSET}") format("opentype");}}'
+        f'@font-face{{font-family:"{CJK_FACE}";src:{local},url("{prefix}{FONT_ASSET}") format("opentype");'
+        f"unicode-range:{_CJK_RANGES};}}"
         f":root{{--jp-content-font-family:{stack};--jp-ui-font-family:{stack};--jp-content-heading-font-family:{stack};}}"
         f"body,h1,h2,h3,h4,h5,h6{{font-family:{stack};}}"
+        f'code,pre,kbd{{font-family:"{CJK_FACE}",var(--jp-code-font-family,monospace),monospace;}}'
     )
 
 
@@ -536,8 +552,7 @@ def _run_jobs(todo: list[_Job], jobs: int | None, progress: bool | None) -> dict
 
 _LANG_TITLES = {"en": "English", "zh": "中文"}
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans SC","PingFang SC",sans-serif;max-width:64rem;
-margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+body{max-width:64rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
 table{border-collapse:collapse;width:100%;margin-bottom:2rem}th,td{text-align:left;padding:.35rem .6rem;
 border-bottom:1px solid #ddd;vertical-align:top}th{background:#f4f4f4}td.n{text-align:right}
 .failed{color:#a00}.muted{color:#777;font-size:.9em}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -217,6 +218,12 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
     assert _files(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
     page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
     assert 'url("../assets/NotoSansSC-Regular.otf")' in page  # Chinese renders without a system CJK font
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'url("assets/NotoSansSC-Regular.otf")' in index
+    for html_text in (page, index):  # the CJK face leads every font stack the page sets
+        stacks = re.findall(r"font-family:([^;{}]+)[;}]", html_text.split("</head>")[0])
+        ours = [st for st in stacks if reports.CJK_FACE in st]
+        assert ours and all(st.lstrip().startswith(f'"{reports.CJK_FACE}"') for st in ours)
     nb = json.loads((out / "zh" / "Ningxia.ipynb").read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"] == {"region": "Ningxia", "lang": "zh"}
     assert "REGION=Ningxia LANG=zh" in (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
@@ -305,3 +312,16 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
     assert not outcome["ok"] and "crash while writing" in outcome["error"]
     assert (out / "en" / "Gansu.html").read_text() == "previous"
     assert _leftovers(out) == []
+
+
+def test_font_css_serves_only_cjk_from_the_shipped_font():
+    css = reports.font_css("../")
+    face = re.search(r"@font-face\{([^}]*)\}", css).group(1)
+    assert f'font-family:"{reports.CJK_FACE}"' in face
+    assert face.index('local("Noto Sans SC")') < face.index(
+        'url("../assets/NotoSansSC-Regular.otf")'
+    )  # reader's own first
+    ranges = re.search(r"unicode-range:([^;}]*)", face).group(1)
+    assert "U+4E00-9FFF" in ranges and "U+3000-303F" in ranges and "U+FF00-FFEF" in ranges
+    assert "U+0" not in ranges  # Latin text keeps the reader's fonts
+    assert f"body,h1,h2,h3,h4,h5,h6{{font-family:{reports.PAGE_FONTS};}}" in css
