@@ -28,6 +28,7 @@ The parent process never imports papermill, nbformat or nbconvert (together
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -36,7 +37,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -503,6 +504,28 @@ def build_reports(
     return result
 
 
+@contextlib.contextmanager
+def _spawnable_main() -> Iterator[None]:
+    """Let spawned workers start when the parent's ``__main__`` is not a file.
+
+    A spawned worker re-imports the parent's main script from ``__main__.__file__``;
+    a script read from standard input (``python - < script.py``) has the file name
+    ``<stdin>``, and the worker would die looking for it. The workers need nothing
+    from ``__main__`` (the jobs and the worker code live in this module), so the
+    name is hidden while they start, as for an interactive session.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or not isinstance(path, str) or os.path.isfile(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def _run_jobs(todo: list[_Job], jobs: int | None, progress: bool | None) -> dict[str, dict[str, Any]]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -520,7 +543,8 @@ def _run_jobs(todo: list[_Job], jobs: int | None, progress: bool | None) -> dict
     stop = context.Event()
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(stop,))
     try:
-        futures = {pool.submit(_run_job, job): job for job in todo}
+        with _spawnable_main():  # the workers start during the first submits
+            futures = {pool.submit(_run_job, job): job for job in todo}
         for future in as_completed(futures):
             job = futures[future]
             try:

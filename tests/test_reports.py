@@ -325,3 +325,21 @@ def test_font_css_serves_only_cjk_from_the_shipped_font():
     assert "U+4E00-9FFF" in ranges and "U+3000-303F" in ranges and "U+FF00-FFEF" in ranges
     assert "U+0" not in ranges  # Latin text keeps the reader's fonts
     assert f"body,h1,h2,h3,h4,h5,h6{{font-family:{reports.PAGE_FONTS};}}" in css
+
+
+def test_build_from_a_script_on_standard_input(tmp_path):
+    """`python - < script.py`: spawned workers must not look for a main file named <stdin>."""
+    out = tmp_path / "out"
+    script = (
+        "from pathlib import Path\n"
+        "from coop_analysis.reports import build_reports\n"
+        f"r = build_reports(['Gansu'], out=Path({str(out)!r}), notebooks_dir=Path({str(FIXTURES)!r}), "
+        "overview=False, jobs=1, progress=False)\n"
+        "print('ok' if r.ok else r.failed)\n"
+    )
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok", done.stdout + done.stderr
+    assert (out / "en" / "Gansu.html").is_file()
