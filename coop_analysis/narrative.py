@@ -199,7 +199,9 @@ def _fact_phrase(f: Any, lang: str) -> str:
     metrics = load_metrics().set_index("metric")
     if lang == "zh":
         return f"{metrics.at[f.metric, 'description_zh']}{format_quantity(f, lang)}（{f.fact_id}）"
-    desc = str(metrics.at[f.metric, "description_en"]).split(",")[0]
+    from coop_analysis.profiles import short_label
+
+    desc = short_label(str(metrics.at[f.metric, "description_en"]))
     if desc[1:2].islower():
         desc = desc[0].lower() + desc[1:]
     return f"{format_quantity(f, lang)} — {desc} [{f.fact_id}]"

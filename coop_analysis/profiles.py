@@ -40,6 +40,7 @@ __all__ = [
     "region_amounts",
     "region_flows",
     "region_profile",
+    "short_label",
     "sources_table",
     "timeline",
 ]
@@ -346,6 +347,25 @@ def region_flows(profile: RegionProfile) -> pd.DataFrame:
     return f[(f["source"] == profile.name) | (f["target"] == profile.name)].reset_index(drop=True)
 
 
+def short_label(text: str) -> str:
+    """A metric description up to its first comma outside brackets, for chart labels.
+
+    ``"Export revenue as a share of a company's total revenue, percent"`` →
+    ``"Export revenue as a share of a company's total revenue"``; a comma inside
+    brackets does not cut (``"… an agreement (tenancy, cooperation or investment)"``
+    stays whole), so no label is left with an unclosed bracket.
+    """
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(（[【":
+            depth += 1
+        elif ch in ")）]】":
+            depth = max(depth - 1, 0)
+        elif ch in ",，" and depth == 0:
+            return text[:i].rstrip()
+    return text
+
+
 def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFrame:
     """Facts of one metric kind ready for a bar chart, sorted descending.
 
@@ -361,7 +381,7 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
     wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
     sel = facts[wanted].copy()
     desc = metrics["description_zh" if lang == "zh" else "description_en"]
-    short = sel["metric"].map(desc).str.split(r"[,，]", regex=True).str[0]
+    short = sel["metric"].map(desc).map(short_label)
     unit = "" if kind == "count" else " (" + sel["unit"] + ")"
     sel["label"] = short + unit + " [" + sel["fact_id"] + "]"
     sel["approx"] = sel["qualifier"] != "exact"

@@ -1,0 +1,171 @@
+"""Region profiles and the tables the reports show, checked against the curated data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from coop_analysis import profiles
+from coop_analysis.datasets import load_facts, load_initiatives, load_pairings, load_provinces
+from coop_analysis.errors import UnknownRegionError
+
+WITH_RECORDS = profiles.provinces_with_records()
+
+
+def _listed(cell: object) -> list[str]:
+    return cell.split("|") if isinstance(cell, str) and cell else []
+
+
+def test_provinces_with_records_are_exactly_those_named() -> None:
+    ini, facts = load_initiatives(), load_facts()
+    named = set(ini["province"]) | set(facts["province"])
+    for cell in [*ini["partners"], *facts["partner"]]:
+        named.update(_listed(cell))
+    assert set(WITH_RECORDS) == named
+    order = list(load_provinces()["name_en"])
+    assert sorted(WITH_RECORDS, key=order.index) == WITH_RECORDS
+
+
+@pytest.mark.parametrize("form", ["宁夏", "宁", "Ningxia", "宁夏回族自治区", 640000, "640000"])
+def test_region_profile_accepts_every_name_form(form: object) -> None:
+    profile = profiles.region_profile(form)  # type: ignore[arg-type]
+    assert profile.name == "Ningxia"
+    assert profile.side == "west" and profile.has_records
+
+
+def test_region_profile_unknown_region_suggests() -> None:
+    with pytest.raises(UnknownRegionError, match="did you mean"):
+        profiles.region_profile("Ningxai")
+
+
+@pytest.mark.parametrize("region", WITH_RECORDS)
+def test_profile_holds_every_record_of_the_province(region: str) -> None:
+    profile = profiles.region_profile(region)
+    ini, facts = load_initiatives(), load_facts()
+    mine = ini[(ini["province"] == region) | ini["partners"].map(lambda c: region in _listed(c))]
+    assert set(profile.initiatives["initiative_id"]) == set(mine["initiative_id"])
+    own = facts[(facts["province"] == region) | facts["partner"].map(lambda c: region in _listed(c))]
+    assert set(profile.facts["fact_id"]) == set(own["fact_id"])
+    assert set(profile.sources["doc_id"]) == set(profile.initiatives["doc_id"]) | set(profile.facts["doc_id"])
+    dates = list(profile.events["date"])
+    assert dates == sorted(dates)
+    pairs = profile.pairings
+    assert ((pairs["east_province"] == region) | (pairs["west_province"] == region)).all()
+
+
+def test_province_without_records_has_pairings_only() -> None:
+    profile = profiles.region_profile("Hainan")
+    assert not profile.has_records and profile.side == "partner"
+    assert profile.initiatives.empty and profile.facts.empty and profile.events.empty
+    assert profiles.key_figures(profile).empty
+    assert profiles.chart_facts(profile.facts, "count").empty
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_key_figures_one_row_per_fact_with_the_raw_figure(lang: str) -> None:
+    profile = profiles.region_profile("Ningxia")
+    table = profiles.key_figures(profile, lang)
+    assert list(table.columns) == ["fact_id", "initiative", "metric", "figure", "as_of", "raw"]
+    assert list(table["fact_id"]) == list(profile.facts["fact_id"])
+    assert list(table["raw"]) == list(profile.facts["raw"])
+    assert table["initiative"].notna().all() and table["metric"].notna().all()
+    if lang == "zh":
+        assert list(table["figure"]) == list(profile.facts["raw"])  # the source's own wording
+
+
+def test_partner_table_marks_official_pairs_and_counts_initiatives() -> None:
+    profile = profiles.region_profile("Ningxia")
+    table = profiles.partner_table(profile).set_index("partner")
+    # Fujian is Ningxia's 2021 East–West pair; the sources name other partners.
+    assert table.at["Fujian", "kinds"] == "east_west_cooperation"
+    assert "2021" in table.at["Fujian", "official"]
+    for partner in table.index:
+        expected = sum(
+            partner in [row.province, *_listed(row.partners)] for row in profile.initiatives.itertuples(index=False)
+        )
+        assert table.at[partner, "initiatives"] == expected
+        assert table.at[partner, "in_sources"] == (expected > 0)
+    assert "Ningxia" not in table.index
+    counts = list(table["initiatives"])
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_partner_table_in_chinese_uses_short_names() -> None:
+    table = profiles.partner_table(profiles.region_profile("Ningxia"), "zh").set_index("partner")
+    assert table.at["Fujian", "label"] == "福建"  # short name, without 省
+
+
+def test_flows_count_initiatives_per_partner_and_mark_official_pairs() -> None:
+    ini = load_initiatives()
+    f = profiles.flows()
+    assert f["weight"].sum() == sum(len(_listed(c)) for c in ini["partners"])
+    official = set(zip(load_pairings()["east_province"], load_pairings()["west_province"], strict=True))
+    for row in f.itertuples(index=False):
+        assert row.official == ((row.source, row.target) in official)
+    adcodes = load_provinces().set_index("name_en")["adcode"]
+    assert (f["source"].map(adcodes) == f["source_adcode"]).all()
+    ningxia = profiles.region_flows(profiles.region_profile("Ningxia"))
+    assert set(ningxia["target"]) == {"Ningxia"} and len(ningxia) > 0
+
+
+def test_pair_coverage_has_every_official_pair() -> None:
+    cov = profiles.pair_coverage()
+    assert len(cov) == len(load_pairings())
+    assert (cov["covered"] == (cov["initiatives"] > 0)).all()
+    shanghai_yunnan = cov[(cov["east_province"] == "Shanghai") & (cov["west_province"] == "Yunnan")]
+    assert shanghai_yunnan["covered"].item()  # the Minhang–Baoshan biomedicine chain
+
+
+def test_mechanism_matrix_counts_each_listed_mechanism() -> None:
+    matrix = profiles.mechanism_matrix()
+    ini = load_initiatives()
+    assert int(matrix.to_numpy().sum()) == sum(len(_listed(c)) for c in ini["mechanism"])
+    assert "science enclaves" in matrix.index
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Export revenue as a share of a company's total revenue, percent", "Export revenue as a share of a company's total revenue"),
+        ("Enterprises that signed an agreement (tenancy, cooperation or investment)", "Enterprises that signed an agreement (tenancy, cooperation or investment)"),
+        ("贷款利率相对贷款市场报价利率（LPR）的下浮幅度（基点），此处为最大下浮", "贷款利率相对贷款市场报价利率（LPR）的下浮幅度（基点）"),
+        ("Provinces and municipalities cooperating as partners", "Provinces and municipalities cooperating as partners"),
+    ],
+)  # fmt: skip
+def test_short_label_cuts_at_the_first_comma_outside_brackets(text: str, short: str) -> None:
+    assert profiles.short_label(text) == short
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kind", ["count", "money"])
+def test_chart_facts_sorted_with_balanced_labels_and_approx_flags(kind: str, lang: str) -> None:
+    data = profiles.chart_facts(load_facts(), kind, lang)
+    assert not data.empty
+    assert list(data["value"]) == sorted(data["value"], reverse=True)
+    facts = load_facts().set_index("fact_id")
+    assert (data["approx"] == (data["fact_id"].map(facts["qualifier"]) != "exact")).all()
+    for label, fact_id in zip(data["label"], data["fact_id"], strict=True):
+        assert label.endswith(f"[{fact_id}]")
+        assert label.count("(") == label.count(")") and label.count("（") == label.count("）"), label
+    if kind == "money":  # currencies are never converted, so every label names one
+        assert data.apply(lambda r: f"({facts.at[r.fact_id, 'unit']})" in r.label, axis=1).all()
+
+
+def test_sources_table_quotes_every_fact() -> None:
+    profile = profiles.region_profile("Gansu")
+    table = profiles.sources_table(profile)
+    assert list(table["fact_id"]) == list(profile.facts["fact_id"])
+    for raw, quote in zip(table["raw"], table["quote"], strict=True):
+        assert raw in quote
+    assert table["source"].str.contains(r"\[.+\]$").all()
+
+
+@pytest.mark.parametrize("region", ["Ningxia", "Shanghai"])
+def test_tables_are_strings_and_never_empty_cells_as_nan(region: str) -> None:
+    profile = profiles.region_profile(region)
+    for make in (profiles.initiatives_table, profiles.organizations_table, profiles.timeline):
+        for lang in ("en", "zh"):
+            table = make(profile, lang)
+            assert isinstance(table, pd.DataFrame) and len(table) > 0
+            assert all(str(t) == "string" for t in table.dtypes)
+            assert not table.isna().any().any(), f"{make.__name__} {lang}: missing cells"
