@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import sys
@@ -260,34 +259,6 @@ def test_a_failing_notebook_does_not_stop_the_others(project_with_notebooks, cap
 
 
 # ----------------------------------------------------------------------------- atomic writes
-
-
-def test_atomic_write_leaves_nothing_half_written(tmp_path):
-    target = tmp_path / "report.html"
-    reports.atomic_write(target, "old report")
-
-    def crash_midway(fh):
-        fh.write(b"<html>half a rep")
-        raise OSError("disk on fire")
-
-    with pytest.raises(OSError, match="disk on fire"):
-        reports.atomic_write(target, crash_midway)
-    assert target.read_text() == "old report"
-    assert _files(tmp_path) == ["report.html"]
-
-    def interrupted(fh):
-        fh.write(b"<html>half")
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        reports.atomic_write(tmp_path / "new.html", interrupted)
-    assert _files(tmp_path) == ["report.html"]
-
-    reports.atomic_write(target, b"new report")
-    assert target.read_bytes() == b"new report"
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of a mkstemp file
 
 
 def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
