@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RegionProfile",
     "chart_facts",
+    "event_place",
     "flows",
     "initiatives_table",
     "key_figures",
@@ -187,6 +188,31 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
                          "official": "string", "in_sources": "bool"})  # fmt: skip
 
 
+def event_place(place_zh: object, province: object, lang: str = "en") -> str:
+    """Where an event happened, for a reader of ``lang``.
+
+    The place as the source names it, with its province in English reports:
+    ``石嘴山市, Ningxia``; a place that is the province itself becomes its name
+    (上海 → ``Shanghai``, 浙江省 → ``Zhejiang``; ``上海``/``浙江省`` stay in Chinese
+    reports). Without a place, the province alone; without either, ``""``.
+    """
+    from coop_analysis.errors import UnknownRegionError
+    from coop_analysis.regions import province_names
+
+    place = place_zh if isinstance(place_zh, str) else ""
+    prov = province if isinstance(province, str) else ""
+    if lang == "zh":
+        return place or (province_names("zh").get(prov, prov) if prov else "")
+    if not place:
+        return prov
+    try:
+        if str(resolve_province(place)["name_en"]) == prov:
+            return prov
+    except UnknownRegionError:
+        pass
+    return f"{place}, {prov}" if prov else place
+
+
 def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     """Dated events in order: ``date`` (as precise as the source), ``place``, ``what``, ``event_id``."""
     import pandas as pd
@@ -197,7 +223,7 @@ def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(
         {
             "date": [format_date(d, p, lang) for d, p in zip(e["date"], e["date_precision"], strict=True)],
-            "place": e["place_zh"].fillna(""),
+            "place": [event_place(pl, pr, lang) for pl, pr in zip(e["place_zh"], e["province"], strict=True)],
             "what": e["what_en"],
             "event_id": e["event_id"],
         }

@@ -169,3 +169,31 @@ def test_tables_are_strings_and_never_empty_cells_as_nan(region: str) -> None:
             assert isinstance(table, pd.DataFrame) and len(table) > 0
             assert all(str(t) == "string" for t in table.dtypes)
             assert not table.isna().any().any(), f"{make.__name__} {lang}: missing cells"
+
+
+@pytest.mark.parametrize(
+    ("place", "province", "lang", "shown"),
+    [
+        ("上海", "Shanghai", "en", "Shanghai"),
+        ("浙江省", "Zhejiang", "en", "Zhejiang"),
+        ("石嘴山市", "Ningxia", "en", "石嘴山市, Ningxia"),
+        ("上海科创中心（人才大厦）", "Shanghai", "en", "上海科创中心（人才大厦）, Shanghai"),
+        (pd.NA, "Ningxia", "en", "Ningxia"),
+        (pd.NA, pd.NA, "en", ""),
+        ("上海", "Shanghai", "zh", "上海"),
+        (pd.NA, "Ningxia", "zh", "宁夏"),
+        ("佛山大学", pd.NA, "en", "佛山大学"),
+    ],
+)
+def test_event_place_names_the_province_for_english_readers(place, province, lang, shown) -> None:
+    assert profiles.event_place(place, province, lang) == shown
+
+
+def test_timeline_places_follow_the_events_table() -> None:
+    profile = profiles.region_profile("Ningxia")
+    table = profiles.timeline(profile, "en")
+    assert list(table["event_id"]) == list(profile.events["event_id"])
+    events = profile.events
+    for place, zh, prov in zip(table["place"], events["place_zh"], events["province"], strict=True):
+        if isinstance(zh, str) and isinstance(prov, str) and zh != "上海":
+            assert place.endswith(f", {prov}")
