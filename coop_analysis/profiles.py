@@ -224,7 +224,7 @@ def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
         {
             "date": [format_date(d, p, lang) for d, p in zip(e["date"], e["date_precision"], strict=True)],
             "place": [event_place(pl, pr, lang) for pl, pr in zip(e["place_zh"], e["province"], strict=True)],
-            "what": e["what_en"],
+            "what": e["what_zh" if lang == "zh" else "what_en"],
             "event_id": e["event_id"],
         }
     ).astype("string")

@@ -220,6 +220,7 @@ TABLES: dict[str, TableSpec] = {
                 "place_zh": _c(S, "place as written", nullable=True),
                 "province": _c(S, "where it happened (provinces.name_en)", nullable=True),
                 "what_en": _c(S, "what happened"),
+                "what_zh": _c(S, "what happened, in Chinese (our summary, not a quote)"),
                 "quote": _c(S, "verbatim sentence"),
             },
             key="event_id",
