@@ -197,3 +197,10 @@ def test_timeline_places_follow_the_events_table() -> None:
     for place, zh, prov in zip(table["place"], events["place_zh"], events["province"], strict=True):
         if isinstance(zh, str) and isinstance(prov, str) and zh != "上海":
             assert place.endswith(f", {prov}")
+
+
+def test_timeline_reads_in_the_report_language() -> None:
+    profile = profiles.region_profile("Shanghai")
+    zh, en = profiles.timeline(profile, "zh"), profiles.timeline(profile, "en")
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in what) for what in zh["what"])
+    assert list(en["what"]) == list(profile.events["what_en"])
