@@ -9,6 +9,7 @@ reader can follow it back to the quote.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from coop_analysis.schemas import LIST_SEP
@@ -17,9 +18,11 @@ if TYPE_CHECKING:
     from coop_analysis.profiles import RegionProfile
 
 __all__ = [
+    "HEADERS",
     "LANGS",
     "Table",
     "check_lang",
+    "for_readers",
     "format_date",
     "format_quantity",
     "headline",
@@ -369,14 +372,71 @@ class Table:
         return len(self.frame)
 
 
-def show(table: Any, lang: str = "en", empty: str | None = None) -> Any:
-    """A table for display in full (:class:`Table`), or a short note when it has no rows."""
+#: Column headers for readers (English, Chinese); other columns keep their names.
+HEADERS: dict[str, tuple[str, str]] = {
+    "fact_id": ("fact", "编号"),
+    "event_id": ("event", "编号"),
+    "initiative": ("initiative", "合作项目"),
+    "metric": ("metric", "指标"),
+    "figure": ("figure", "数值"),
+    "as_of": ("as of", "时点"),
+    "raw": ("as written", "原文数字"),
+    "quote": ("quote", "原句"),
+    "source": ("source", "来源"),
+    "label": ("partner", "合作方"),
+    "initiatives": ("initiatives", "合作项目数"),
+    "official": ("official pairing", "官方结对"),
+    "in_sources": ("in the sources", "资料中有合作"),
+    "lead": ("lead", "牵头省份"),
+    "partners": ("partners", "合作方"),
+    "mechanisms": ("mechanisms", "合作机制"),
+    "sectors": ("sectors", "领域"),
+    "since": ("since", "起始"),
+    "name": ("name", "名称"),
+    "type": ("type", "类型"),
+    "province": ("province", "省份"),
+    "date": ("date", "日期"),
+    "place": ("place", "地点"),
+    "what": ("what happened", "事件"),
+    "pair_id": ("pair", "结对"),
+    "kind": ("kind", "类型"),
+    "east_province": ("east", "东部"),
+    "west_province": ("west", "西部"),
+    "west_area_en": ("area", "地区"),
+    "covered": ("covered", "资料覆盖"),
+}
+_YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+
+
+def for_readers(table: Any, lang: str = "en", hide: Sequence[str] = ()) -> Any:
+    """A copy of ``table`` for display: ``hide`` columns dropped, headers from
+    :data:`HEADERS` in ``lang``, true/false written as yes/no (是/否).
+
+    Raises:
+        ValueError: a column in ``hide`` is not in the table, or a bad ``lang``.
+    """
+    check_lang(lang)
+    missing = [c for c in hide if c not in table.columns]
+    if missing:
+        raise ValueError(f"hide: no column(s) {missing} in the table (it has {list(table.columns)})")
+    out = table.drop(columns=list(hide))
+    yes, no = _YES_NO[lang]
+    for col in out.columns:
+        if str(out[col].dtype) in ("bool", "boolean"):
+            out[col] = out[col].map(lambda v: "" if v is None or v != v else (yes if v else no)).astype("string")
+    i = 1 if lang == "zh" else 0
+    return out.rename(columns={c: HEADERS[c][i] for c in out.columns if c in HEADERS})
+
+
+def show(table: Any, lang: str = "en", empty: str | None = None, hide: Sequence[str] = ()) -> Any:
+    """A table for display in full (:class:`Table`) with readers' headers (see :func:`for_readers`),
+    or a short note when it has no rows."""
     from IPython.display import Markdown
 
     if table is None or len(table) == 0:
         note = empty or ("资料中暂无。" if lang == "zh" else "None in the current sources.")
         return Markdown(f"_{note}_")
-    return Table(table)
+    return Table(for_readers(table, lang, hide))
 
 
 def overview_summary(lang: str = "en") -> str:

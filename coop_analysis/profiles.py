@@ -334,6 +334,20 @@ def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     ).astype("string")
 
 
+_ORG_TYPES_ZH = {
+    "university": "高校",
+    "research_institute": "科研院所",
+    "enterprise": "企业",
+    "government": "政府部门",
+    "fund": "基金",
+    "bank": "银行",
+    "financial_institution": "金融机构",
+    "platform": "平台",
+    "park": "园区",
+    "association": "协会",
+}
+
+
 def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     """Organizations in the province's initiatives: name, type, province."""
     import pandas as pd
@@ -345,7 +359,7 @@ def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFram
     return pd.DataFrame(
         {
             "name": o["name_zh"] if lang == "zh" else o["name_en"] + " (" + o["name_zh"] + ")",
-            "type": o["type"].str.replace("_", " "),
+            "type": o["type"].map(lambda t: _ORG_TYPES_ZH.get(t, t) if lang == "zh" else t.replace("_", " ")),
             "province": o["province"].map(lambda p: names.get(p, "") if isinstance(p, str) else ""),
         }
     ).astype("string")

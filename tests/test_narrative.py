@@ -154,3 +154,33 @@ def test_show_gives_a_note_for_an_empty_table() -> None:
     assert narrative.show(pd.DataFrame({"a": []}), "zh").data == "_资料中暂无。_"
     assert narrative.show(None, "en", empty="Nothing yet.").data == "_Nothing yet._"
     assert isinstance(narrative.show(pd.DataFrame({"a": [1]})), narrative.Table)
+
+
+def test_for_readers_renames_hides_and_writes_yes_no() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"partner": ["Beijing"], "label": ["北京"], "kinds": [""], "in_sources": [True], "x": [1]})
+    en = narrative.for_readers(table, "en", hide=["partner", "kinds"])
+    assert list(en.columns) == ["partner", "in the sources", "x"] and en.iloc[0].tolist() == ["北京", "yes", 1]
+    zh = narrative.for_readers(table, "zh", hide=["kinds"])
+    assert list(zh.columns) == ["partner", "合作方", "资料中有合作", "x"] and zh.iloc[0, 2] == "是"
+    assert list(table.columns) == ["partner", "label", "kinds", "in_sources", "x"]  # the input is not changed
+    with pytest.raises(ValueError, match=r"hide: no column\(s\) \['kind'\]"):
+        narrative.for_readers(table, "en", hide=["kind"])
+
+
+def test_every_report_table_has_readers_headers_in_both_languages() -> None:
+    profile = profiles.region_profile("Ningxia")
+    tables = [
+        profiles.key_figures(profile),
+        profiles.partner_table(profile).drop(columns=["partner", "kinds"]),
+        profiles.initiatives_table(profile),
+        profiles.organizations_table(profile),
+        profiles.timeline(profile),
+        profiles.sources_table(profile),
+        profiles.pair_coverage(),
+    ]
+    for table in tables:
+        assert set(table.columns) <= set(narrative.HEADERS), set(table.columns) - set(narrative.HEADERS)
+        zh = narrative.for_readers(table, "zh")
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in col) for col in zh.columns), list(zh.columns)

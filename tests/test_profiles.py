@@ -204,3 +204,11 @@ def test_timeline_reads_in_the_report_language() -> None:
     zh, en = profiles.timeline(profile, "zh"), profiles.timeline(profile, "en")
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in what) for what in zh["what"])
     assert list(en["what"]) == list(profile.events["what_en"])
+
+
+def test_organization_types_read_in_chinese() -> None:
+    from coop_analysis.schemas import VOCABULARIES
+
+    assert set(profiles._ORG_TYPES_ZH) == set(VOCABULARIES["org_type"])
+    table = profiles.organizations_table(profiles.region_profile("Ningxia"), "zh")
+    assert set(table["type"]) <= set(profiles._ORG_TYPES_ZH.values())
