@@ -888,7 +888,7 @@ def _title_margin(fig: Figure, title: str | None) -> float:
 
 
 def _compact_number(v: float, lang: Lang) -> str:
-    """Axis tick text: ``1``, ``100``, ``10k``, ``1M``, ``1B`` (en) or ``1000``, ``10万``, ``1亿`` (zh)."""
+    """Axis tick text: ``1``, ``100``, ``10k``, ``1M``, ``1B`` (en) or ``1,000``, ``10万``, ``1亿`` (zh)."""
     if v <= 0 or not math.isfinite(v):
         return _fmt_number(v)
     steps = (
@@ -1161,7 +1161,10 @@ def bar_chart(
 
     Returns:
         The figure; bars are the axes' ``patches`` (gid ``"bar"``), hatched
-        ones for approximate rows.
+        ones for approximate rows. It has no layout engine: the margins are
+        measured from the labels, the title and the value texts, and the value
+        axis is widened so every value text ends inside it. Axis ticks read
+        ``1, 10, 1k, 1M`` (``1万, 1亿`` in Chinese); a log axis has no minor ticks.
 
     Raises:
         ValueError: missing columns, or non-positive values with ``log=True``.

@@ -339,3 +339,34 @@ def test_heatmap_annotates_every_cell(strict: None, tmp_path: Path) -> None:
     cell_texts = [t.get_text() for t in ax.texts]
     assert len(cell_texts) == 6 and "12" in cell_texts and "–" in cell_texts
     fig.savefig(tmp_path / "heat.png")
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        (0.5, "0.5", "0.5"),
+        (1, "1", "1"),
+        (100, "100", "100"),
+        (1000, "1k", "1,000"),
+        (25_000, "25k", "2.5万"),
+        (1e6, "1M", "100万"),
+        (1e7, "10M", "1000万"),
+        (1e8, "100M", "1亿"),
+        (1.17e9, "1.17B", "11.7亿"),
+        (1e12, "1T", "1万亿"),
+    ],
+)
+def test_compact_tick_labels(value: float, en: str, zh: str) -> None:
+    assert plots._compact_number(value, "en") == en
+    assert plots._compact_number(value, "zh") == zh
+
+
+def test_log_bar_chart_has_plain_tick_labels_and_no_minor_ticks(tmp_path: Path) -> None:
+    df = pd.DataFrame({"name": ["a", "b"], "value": [3.0, 2e6]})
+    fig = plots.bar_chart(df, value="value", label="name", log=True, lang="en")
+    fig.savefig(tmp_path / "log.png")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels and not any("$" in t for t in labels)  # no mathtext
+    assert "1M" in labels
+    assert len(ax.xaxis.get_minorticklocs()) == 0
