@@ -38,7 +38,6 @@ __all__ = [
     "pair_coverage",
     "partner_table",
     "provinces_with_records",
-    "region_amounts",
     "region_flows",
     "region_profile",
     "short_label",
@@ -288,21 +287,6 @@ def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
     matrix.columns = [names[c] for c in matrix.columns]
     matrix.index.name, matrix.columns.name = None, None
     return matrix
-
-
-def region_amounts(kind: str = "money") -> pd.DataFrame:
-    """Facts of one metric kind (``money`` or ``count``) per province, for comparison charts.
-
-    Columns: ``province, fact_id, metric, value, unit, qualifier, approx`` (bool:
-    the qualifier is not ``exact``), sorted by value.
-    """
-    facts = load_facts()
-    metrics = load_metrics().set_index("metric")
-    kinds = facts["metric"].map(metrics["kind"])
-    wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
-    out = facts.loc[wanted, ["province", "fact_id", "metric", "value", "unit", "qualifier"]].copy()
-    out["approx"] = out["qualifier"] != "exact"
-    return out.sort_values("value").reset_index(drop=True)
 
 
 def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
