@@ -27,3 +27,8 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COOP_ANALYSIS_ROOT", str(tmp_path))
     clear_cache()
     return tmp_path
+
+
+def files_under(folder: Path) -> list[str]:
+    """Every file under ``folder``, as sorted relative paths (for tests that check what was written)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from coop_analysis.fileio import atomic_write
 
-
-def _files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+from .conftest import files_under
 
 
 def test_atomic_write_leaves_nothing_half_written(tmp_path):
@@ -25,7 +22,7 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path):
     with pytest.raises(OSError, match="disk on fire"):
         atomic_write(target, crash_midway)
     assert target.read_text() == "old report"
-    assert _files(tmp_path) == ["report.html"]
+    assert files_under(tmp_path) == ["report.html"]
 
     def interrupted(fh):
         fh.write(b"<html>half")
@@ -33,7 +30,7 @@ def test_atomic_write_leaves_nothing_half_written(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         atomic_write(tmp_path / "new.html", interrupted)
-    assert _files(tmp_path) == ["report.html"]
+    assert files_under(tmp_path) == ["report.html"]
 
     atomic_write(target, b"new report")
     assert target.read_bytes() == b"new report"
@@ -46,4 +43,4 @@ def test_atomic_write_creates_folders_and_writes_utf8(tmp_path):
     target = tmp_path / "a" / "b" / "页.txt"
     assert atomic_write(target, "宁夏 ≈ 60万") == target
     assert target.read_bytes() == "宁夏 ≈ 60万".encode()
-    assert _files(tmp_path) == ["a/b/页.txt"]
+    assert files_under(tmp_path) == ["a/b/页.txt"]

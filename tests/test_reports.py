@@ -19,16 +19,14 @@ from coop_analysis import reports
 from coop_analysis.cli import main
 from coop_analysis.errors import UnknownRegionError
 
+from .conftest import files_under
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
-
-
-def _files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
 def _leftovers(folder: Path) -> list[str]:
     """Temporary or hidden files anywhere under ``folder``."""
-    return [f for f in _files(folder) if Path(f).name.startswith(".") or f.endswith(".tmp")]
+    return [f for f in files_under(folder) if Path(f).name.startswith(".") or f.endswith(".tmp")]
 
 
 @pytest.fixture
@@ -172,7 +170,7 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
     assert result.succeeded == ["overview", "Gansu", "Ningxia"]
     assert result.index == out / "index.html"
     assert result.seconds > 0
-    assert _files(out) == [
+    assert files_under(out) == [
         "assets/NotoSansSC-Regular.otf", "en/Gansu.html", "en/Gansu.ipynb", "en/Ningxia.html", "en/Ningxia.ipynb",
         "en/overview.html", "en/overview.ipynb", "index.html",
     ]  # fmt: skip
@@ -214,7 +212,7 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
     out = project_with_notebooks / "reports"  # the default --out: <root>/reports
     code = main(["--root", str(project_with_notebooks), "reports", "宁", "--lang", "zh", "--no-overview"])
     assert code == 0, capsys.readouterr().err
-    assert _files(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
+    assert files_under(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
     page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
     assert 'url("../assets/NotoSansSC-Regular.otf")' in page  # Chinese renders without a system CJK font
     index = (out / "index.html").read_text(encoding="utf-8")
