@@ -354,11 +354,15 @@ class Table:
     def __init__(self, frame: Any) -> None:
         self.frame = frame
 
+    def _shown(self) -> Any:
+        """The frame with every missing cell blank: ``na_rep`` does not reach pd.NA in string columns."""
+        return self.frame.astype(object).where(self.frame.notna(), "")
+
     def _repr_html_(self) -> str:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
-            table = str(self.frame.to_html(index=False, border=0, classes="coop-table", na_rep=""))
+            table = str(self._shown().to_html(index=False, border=0, classes="coop-table"))
         # Text reads best left-aligned (notebook CSS right-aligns cells).
         return table.replace("<td>", '<td style="text-align:left">').replace("<th>", '<th style="text-align:left">')
 
@@ -366,7 +370,7 @@ class Table:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", None, "display.max_rows", None, "display.width", 10_000):
-            return str(self.frame.to_string(index=False, na_rep=""))
+            return str(self._shown().to_string(index=False))
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -146,6 +146,8 @@ def test_table_shows_every_row_and_full_cells_left_aligned() -> None:
     assert long in html and html.count("<tr") == 101 and "NaN" not in html and "None" not in html
     assert '<td style="text-align:left">' in html
     assert long in repr(table) and len(repr(table).splitlines()) == 101
+    typed = narrative.Table(frame.astype({"b": "string"}))  # pd.NA, which na_rep does not reach
+    assert "NA&gt;" not in typed._repr_html_() and "<NA>" not in repr(typed)
 
 
 def test_show_gives_a_note_for_an_empty_table() -> None:
