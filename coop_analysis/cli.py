@@ -79,7 +79,7 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from coop_analysis.reports import run_cli
+    from coop_analysis.runner import run_cli
 
     return run_cli(args)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coop_analysis import reports
+from coop_analysis import reports, runner
 from coop_analysis.cli import main
 from coop_analysis.errors import UnknownRegionError
 
@@ -114,11 +114,11 @@ def test_region_selection():
     named = set(ini["province"]) | set(facts["province"])
     for cell in ini["partners"].dropna():
         named.update(cell.split("|"))
-    default = reports._resolve_regions(None, False)
+    default = runner._resolve_regions(None, False)
     assert named <= set(default)
     assert default == [n for n in load_provinces()["name_en"] if n in default]  # table order
-    assert len(reports._resolve_regions(None, True)) == 31
-    assert reports._resolve_regions(["甘肃", "陇", "Ningxia", "640000"], False) == ["Gansu", "Ningxia"]
+    assert len(runner._resolve_regions(None, True)) == 31
+    assert runner._resolve_regions(["甘肃", "陇", "Ningxia", "640000"], False) == ["Gansu", "Ningxia"]
 
 
 def test_report_stem():
@@ -264,10 +264,10 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
     import nbformat  # noqa: F401 - the normal import, before _run_job sets up this process as a worker
 
     out = tmp_path / "out"
-    job = reports._make_jobs(["Gansu"], "en", out, FIXTURES, overview=False)[0]
+    job = runner._make_jobs(["Gansu"], "en", out, FIXTURES, overview=False)[0]
     (out / "en").mkdir(parents=True)
     (out / "en" / "Gansu.html").write_text("previous")
-    real = reports.atomic_write
+    real = runner.atomic_write
 
     def crash_midway(fh):
         fh.write(b"<html>partial")
@@ -276,8 +276,8 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
     def atomic_write(path, data):
         return real(path, crash_midway if Path(path).suffix == ".html" else data)
 
-    monkeypatch.setattr(reports, "atomic_write", atomic_write)
-    outcome = reports._run_job(job)
+    monkeypatch.setattr(runner, "atomic_write", atomic_write)
+    outcome = runner._run_job(job)
     assert not outcome["ok"] and "crash while writing" in outcome["error"]
     assert (out / "en" / "Gansu.html").read_text() == "previous"
     assert _leftovers(out) == []
