@@ -14,6 +14,7 @@ from __future__ import annotations
 from coop_analysis.datasets import (
     clear_cache,
     load_events,
+    load_exchange_rates,
     load_facts,
     load_initiatives,
     load_metrics,
@@ -28,10 +29,12 @@ from coop_analysis.datasets import (
 from coop_analysis.errors import (
     CoopAnalysisError,
     DataValidationError,
+    MissingRateError,
     QuantityError,
     SourceError,
     UnknownRegionError,
 )
+from coop_analysis.money import to_cny
 from coop_analysis.quantities import Quantity, extract_quantities, parse_quantity
 from coop_analysis.regions import find_places, official_partners, resolve_place, resolve_province
 from coop_analysis.text import normalize_text, split_sections, split_sentences
@@ -41,6 +44,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CoopAnalysisError",
     "DataValidationError",
+    "MissingRateError",
     "Quantity",
     "QuantityError",
     "SourceError",
@@ -49,6 +53,7 @@ __all__ = [
     "extract_quantities",
     "find_places",
     "load_events",
+    "load_exchange_rates",
     "load_facts",
     "load_initiatives",
     "load_metrics",
@@ -66,4 +71,5 @@ __all__ = [
     "source_text",
     "split_sections",
     "split_sentences",
+    "to_cny",
 ]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "clear_cache",
     "load_events",
+    "load_exchange_rates",
     "load_facts",
     "load_initiatives",
     "load_metrics",
@@ -241,6 +242,11 @@ def load_pairings() -> pd.DataFrame:
 def load_places() -> pd.DataFrame:
     """Gazetteer of prefectures, counties and districts with their provinces."""
     return load_table("places")
+
+
+def load_exchange_rates() -> pd.DataFrame:
+    """Annual average exchange rates, CNY per unit of USD, EUR, HKD, JPY, GBP … (see :mod:`coop_analysis.money`)."""
+    return load_table("exchange_rates")
 
 
 def load_metrics() -> pd.DataFrame:

@@ -38,3 +38,13 @@ class DataValidationError(CoopAnalysisError, ValueError):
 
 class SourceError(CoopAnalysisError, ValueError):
     """A source file cannot be read or added (encoding, empty file, existing id …)."""
+
+
+class MissingRateError(CoopAnalysisError, LookupError):
+    """No exchange rate for a currency in a year (the table has a gap; no rate is made up)."""
+
+    def __init__(self, currency: object, year: object, known_years: list[int] | None = None) -> None:
+        self.currency = currency
+        self.year = year
+        span = f"; the table has {currency} for {min(known_years)}–{max(known_years)}" if known_years else ""
+        super().__init__(f"no annual exchange rate for {currency!r} in {year!r} in exchange_rates.csv{span}")

@@ -24,6 +24,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "qualifier": ("exact", "approx", "nearly", "over", "up_to", "range"),
     "pairing_kind": ("east_west_cooperation", "counterpart_support"),
     "place_level": ("prefecture", "county", "area"),
+    "quote_basis": ("units_per_usd", "usd_per_unit"),
     "mechanism": (
         "tech_commissioners", "joint_projects", "science_enclave", "co_built_park",
         "industrial_chain", "matchmaking_fair", "study_visit", "pilot_program", "fund",
@@ -127,6 +128,21 @@ TABLES: dict[str, TableSpec] = {
                 "abbr_zh": _c(S, "one-character press abbreviation (甬 for 宁波)", nullable=True),
                 "ambiguous": _c(B, "the short name exists in more than one province"),
                 "source": _c(S, "where the row comes from"),
+            },
+        ),
+        TableSpec(
+            "exchange_rates", "reference", "exchange_rates.csv",
+            "Annual average exchange rates: CNY per unit of foreign currency, one row per year and currency.",
+            {
+                "year": _c(I, "calendar year the average covers", pattern=r"^(19|20)\d{2}$"),
+                "currency": _c(S, "ISO 4217 code of the foreign currency (USD, EUR, JPY …)", pattern=r"^[A-Z]{3}$"),
+                "cny_per_unit": _c(F, "CNY per 1 unit of the currency (JPY and KRW per 1 yen or won, not per 100)"),
+                "cny_per_usd": _c(F, "the source's CNY per USD for the year, as published"),
+                "usd_quote": _c(F, "the source's figure for this currency, as published (empty for USD)", nullable=True),
+                "usd_quote_basis": _c(S, "how usd_quote is quoted: units_per_usd or usd_per_unit", nullable=True,
+                                      vocabulary="quote_basis"),
+                "method": _c(S, "how cny_per_unit is obtained"),
+                "source": _c(S, "the public publication the figures come from"),
             },
         ),
         TableSpec(

@@ -228,6 +228,10 @@ def validate_all() -> ValidationReport:
     ]:  # fmt: skip
         _check_fk(report, tables, table, column, "provinces", "name_en")
     _check_fk(report, tables, "facts", "metric", "metrics", "metric")
+    if "exchange_rates" in tables:
+        from coop_analysis.money import check_rates
+
+        report.problems.extend(check_rates(tables["exchange_rates"]))
     _check_fk(report, tables, "places", "province_adcode", "provinces", "adcode")
 
     texts: dict[str, str] = {}

@@ -19,6 +19,7 @@ LOADERS = {
     "waivers": ca.load_waivers,
     "organizations": ca.load_organizations,
     "events": ca.load_events,
+    "exchange_rates": ca.load_exchange_rates,
 }
 
 

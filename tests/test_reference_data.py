@@ -356,3 +356,58 @@ def test_hand_added_places(places):
 def test_places_sorted(places):
     key = places[["province_adcode", "adcode"]].copy()
     assert key.equals(key.sort_values(["province_adcode", "adcode"], na_position="last"))
+
+
+# --- exchange rates ----------------------------------------------------------
+
+RATE_CURRENCIES = {"USD", "EUR", "HKD", "JPY", "GBP"}  # issue 9; TWD and KRW are extra
+
+
+@pytest.fixture(scope="module")
+def rates() -> pd.DataFrame:
+    from coop_analysis.datasets import read_and_validate
+
+    return read_and_validate("exchange_rates")
+
+
+def test_rates_cover_every_year_from_2015_for_each_currency(rates):
+    years = set(range(2015, int(rates["year"].max()) + 1))
+    assert max(years) >= 2024
+    for currency in RATE_CURRENCIES | {"TWD", "KRW"}:
+        got = rates.loc[rates["currency"] == currency, "year"]
+        assert set(got) == years and got.is_unique, currency
+    assert set(rates["currency"]) == RATE_CURRENCIES | {"TWD", "KRW"}
+    assert "CNY" not in set(rates["currency"])
+
+
+def test_rates_are_per_single_unit_and_plausible(rates):
+    ranges = {"USD": (6.0, 7.5), "EUR": (6.5, 8.5), "GBP": (8.0, 10.5), "HKD": (0.75, 0.95),
+              "JPY": (0.04, 0.07), "KRW": (0.004, 0.007), "TWD": (0.19, 0.25)}  # fmt: skip
+    for currency, (low, high) in ranges.items():
+        values = rates.loc[rates["currency"] == currency, "cny_per_unit"]
+        assert values.between(low, high).all(), (currency, values.tolist())
+
+
+def test_rates_are_consistent_with_their_published_figures(rates):
+    from coop_analysis.money import check_rates
+
+    assert check_rates(rates) == []
+
+
+# Figures as printed in the Federal Reserve's G.5A releases of 2016-01-04 (2015), 2021-01-04
+# (2017-2020) and 2024-02-01 (2021-2023); JPY, KRW and TWD for 2015 at FRED's precision.
+PUBLISHED = [
+    (2015, "USD", 6.2827), (2015, "EUR", 1.1096), (2015, "GBP", 1.5284), (2015, "HKD", 7.7524),
+    (2017, "USD", 6.7569), (2018, "JPY", 110.3974), (2019, "HKD", 7.8351), (2020, "GBP", 1.2829),
+    (2021, "EUR", 1.1830), (2022, "JPY", 131.4589), (2023, "USD", 7.0809), (2023, "KRW", 1306.7637),
+    (2023, "TWD", 31.1525),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("year", "currency", "figure"), PUBLISHED)
+def test_rates_match_the_published_release(rates, year, currency, figure):
+    row = rates[(rates["year"] == year) & (rates["currency"] == currency)].iloc[0]
+    published = row["cny_per_usd"] if currency == "USD" else row["usd_quote"]
+    assert published == figure
+    assert "Federal Reserve" in row["source"] and "G.5A" in row["source"]
+    assert row["method"]

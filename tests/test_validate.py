@@ -124,6 +124,21 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
         ["pairings.csv", "line 2", "column 'west_province'"],
     ),
     (
+        f"{REF}/exchange_rates.csv",
+        lambda p: _edit(p, 4, "cny_per_unit", "0.06"),
+        ["exchange_rates.csv", "line 6", "(2015 JPY)", "column 'cny_per_unit'", "expected 0.0519021"],
+    ),
+    (
+        f"{REF}/exchange_rates.csv",
+        lambda p: _append_copy_of_row(p, 0),
+        ["exchange_rates.csv", "duplicate (year, currency) 2015, USD"],
+    ),
+    (
+        f"{REF}/exchange_rates.csv",
+        lambda p: _edit(p, 1, "usd_quote_basis", "per_euro"),
+        ["exchange_rates.csv", "line 3", "column 'usd_quote_basis'"],
+    ),
+    (
         f"{REF}/places.csv",
         lambda p: _edit(p, 0, "ambiguous", "maybe"),
         ["places.csv", "line 2", "column 'ambiguous'", "true or false"],
