@@ -404,8 +404,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "what": ("what happened", "事件"),
     "pair_id": ("pair", "结对"),
     "kind": ("kind", "类型"),
-    "east_province": ("east", "东部"),
-    "west_province": ("west", "西部"),
+    "east_province": ("east / supporter", "东部/支援方"),
+    "west_province": ("west / supported", "西部/受援方"),
     "west_area_en": ("area", "地区"),
     "covered": ("covered", "资料覆盖"),
 }

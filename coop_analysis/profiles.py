@@ -155,7 +155,8 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     Columns: ``partner`` (English name), ``label`` (in ``lang``), ``initiatives``
     (count in the sources), ``kinds`` (``|``-joined pairing kinds, empty when
     not officially paired), ``official`` (the pairing described in ``lang``,
-    with the prefecture for counterpart support), ``in_sources`` (bool).
+    with the prefecture and, where a city supports in its own right, the city),
+    ``in_sources`` (bool).
     """
     import pandas as pd
 
@@ -170,9 +171,12 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     kinds: dict[str, list[str]] = {}
     official: dict[str, list[str]] = {}
     area_col = "west_area_zh" if lang == "zh" else "west_area_en"
+    city_col = "supporter_city_zh" if lang == "zh" else "supporter_city_en"
     for row in profile.pairings.to_dict("records"):
         other = row["west_province"] if row["east_province"] == name else row["east_province"]
         area = row[area_col] if isinstance(row[area_col], str) else ""
+        city = row[city_col] if isinstance(row[city_col], str) else ""
+        area = f"{area}（{city}）" if city and lang == "zh" else f"{area} ({city})" if city else area
         kinds.setdefault(other, []).append(row["kind"])
         official.setdefault(other, []).append(pairing_label(row["kind"], area, lang))
     provinces = load_provinces().set_index("name_en")
@@ -180,7 +184,8 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     for p in sorted(set(counts) | set(official), key=lambda p: (-counts.get(p, 0), p)):
         label = str(provinces.at[p, "short_zh"]) if lang == "zh" else p
         sep = "；" if lang == "zh" else "; "
-        rows.append((p, label, counts.get(p, 0), LIST_SEP.join(kinds.get(p, [])), sep.join(official.get(p, [])),
+        kinds_p, official_p = list(dict.fromkeys(kinds.get(p, []))), list(dict.fromkeys(official.get(p, [])))
+        rows.append((p, label, counts.get(p, 0), LIST_SEP.join(kinds_p), sep.join(official_p),
                      p in counts))  # fmt: skip
     frame = pd.DataFrame(rows, columns=["partner", "label", "initiatives", "kinds", "official", "in_sources"])
     return frame.astype({"partner": "string", "label": "string", "initiatives": "int64", "kinds": "string",
@@ -258,9 +263,13 @@ def flows() -> pd.DataFrame:
 
 
 def pair_coverage() -> pd.DataFrame:
-    """Which official pairs the sources cover: the pairing rows plus ``initiatives`` (count)."""
+    """Which official pairs the sources cover: one row per province pair and kind
+    (:func:`coop_analysis.pairings.group_pairs`: ids and prefectures joined with ``"; "``),
+    plus ``initiatives`` (count) and ``covered``."""
+    from coop_analysis.pairings import group_pairs
+
     ini = load_initiatives()
-    pairs = load_pairings()
+    pairs = group_pairs(load_pairings())
     counts = []
     for row in pairs.itertuples(index=False):
         mask = (ini["province"] == row.west_province) & ini["partners"].map(lambda c, e=row.east_province: _has(c, e))

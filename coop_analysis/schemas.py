@@ -101,15 +101,20 @@ TABLES: dict[str, TableSpec] = {
         ),
         TableSpec(
             "pairings", "reference", "pairings.csv",
-            "Official East–West cooperation pairs (2021) and counterpart support.",
+            "Official East–West cooperation pairs (2021) and counterpart support to Tibet, Xinjiang and Qinghai.",
             {
-                "pair_id": _c(S, "identifier", unique=True),
-                "east_province": _c(S, "eastern partner (provinces.name_en)"),
-                "west_province": _c(S, "western partner (provinces.name_en)"),
-                "west_area_zh": _c(S, "prefecture supported, when the pairing names one", nullable=True),
+                "pair_id": _c(S, "identifier: EW2021-nn, CSXZ-nn (Tibet), CSXJ-nn (Xinjiang), CSQH-nn (Qinghai)",
+                              unique=True, pattern=r"^(EW2021|CSXZ|CSXJ|CSQH)-\d{2}$"),
+                "east_province": _c(S, "supporting side (provinces.name_en): the eastern partner of East–West "
+                                       "cooperation; in counterpart support any supporting province"),
+                "supporter_city_zh": _c(S, "the supporting city when a city of that province supports in its own "
+                                           "right (深圳市)", nullable=True),
+                "supporter_city_en": _c(S, "the same in English (Shenzhen)", nullable=True),
+                "west_province": _c(S, "supported side (provinces.name_en)"),
+                "west_area_zh": _c(S, "prefecture supported, when the pairing names one (places.place_zh)", nullable=True),
                 "west_area_en": _c(S, "the same in English", nullable=True),
                 "kind": _c(S, "east_west_cooperation or counterpart_support", vocabulary="pairing_kind"),
-                "since": _c(I, "year the pairing took effect"),
+                "since": _c(I, "first year of the pairing in this form; empty where no source states it", nullable=True),
                 "source": _c(S, "the public document that sets the pairing"),
             },
             key="pair_id",

@@ -228,6 +228,10 @@ def validate_all() -> ValidationReport:
     ]:  # fmt: skip
         _check_fk(report, tables, table, column, "provinces", "name_en")
     _check_fk(report, tables, "facts", "metric", "metrics", "metric")
+    if "pairings" in tables and "places" in tables:
+        from coop_analysis.pairings import check_pairings
+
+        report.problems.extend(check_pairings(tables["pairings"], tables["places"]))
     if "exchange_rates" in tables:
         from coop_analysis.money import check_rates
 

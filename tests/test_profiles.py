@@ -108,9 +108,16 @@ def test_flows_count_initiatives_per_partner_and_mark_official_pairs() -> None:
     assert set(ningxia["target"]) == {"Ningxia"} and len(ningxia) > 0
 
 
-def test_pair_coverage_has_every_official_pair() -> None:
+def test_pair_coverage_has_every_official_pair_once() -> None:
     cov = profiles.pair_coverage()
-    assert len(cov) == len(load_pairings())
+    pairs = load_pairings()
+    assert len(cov) == len(pairs.drop_duplicates(["kind", "east_province", "west_province"]))
+    assert not cov.duplicated(["kind", "east_province", "west_province"]).any()
+    kashgar = cov[(cov["east_province"] == "Guangdong") & (cov["west_province"] == "Xinjiang")]
+    assert kashgar["west_area_en"].item() == "Kashgar Prefecture"  # Guangdong and Shenzhen: one link
+    assert kashgar["pair_id"].item().count(";") == 1
+    jiangsu = cov[(cov["east_province"] == "Jiangsu") & (cov["west_province"] == "Xinjiang")]
+    assert jiangsu["west_area_en"].item() == "Ili Kazakh Autonomous Prefecture; Kizilsu Kirghiz Autonomous Prefecture"
     assert (cov["covered"] == (cov["initiatives"] > 0)).all()
     shanghai_yunnan = cov[(cov["east_province"] == "Shanghai") & (cov["west_province"] == "Yunnan")]
     assert shanghai_yunnan["covered"].item()  # the Minhang–Baoshan biomedicine chain

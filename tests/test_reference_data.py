@@ -25,6 +25,8 @@ PROVINCE_COLUMNS = [
 PAIRING_COLUMNS = [
     "pair_id",
     "east_province",
+    "supporter_city_zh",
+    "supporter_city_en",
     "west_province",
     "west_area_zh",
     "west_area_en",
@@ -77,6 +79,34 @@ EW_2021 = {
     ("Guangdong", "Guizhou"),
 }
 
+SUPPORTED = {"Tibet", "Xinjiang", "Qinghai"}
+# Counterpart support (pairings.csv): supported prefecture -> supporting provinces.
+TIBET = {
+    "Lhasa": {"Beijing", "Jiangsu"},
+    "Shigatse": {"Shanghai", "Shandong", "Heilongjiang", "Jilin"},
+    "Shannan": {"Hubei", "Hunan", "Anhui"},
+    "Nyingchi": {"Guangdong", "Fujian"},
+    "Chamdo": {"Tianjin", "Chongqing"},
+    "Nagqu": {"Zhejiang", "Liaoning"},
+    "Ali Prefecture": {"Hebei", "Shaanxi"},
+}
+XINJIANG = {
+    ("Beijing", "", "Hotan Prefecture"), ("Tianjin", "", "Hotan Prefecture"), ("Anhui", "", "Hotan Prefecture"),
+    ("Hebei", "", "Bayingolin Mongol Autonomous Prefecture"),
+    ("Shanxi", "", "Changji Hui Autonomous Prefecture"), ("Fujian", "", "Changji Hui Autonomous Prefecture"),
+    ("Liaoning", "", "Tacheng Prefecture"), ("Jilin", "", "Altay Prefecture"), ("Heilongjiang", "", "Altay Prefecture"),
+    ("Shanghai", "", "Kashgar Prefecture"), ("Shandong", "", "Kashgar Prefecture"),
+    ("Guangdong", "", "Kashgar Prefecture"), ("Guangdong", "Shenzhen", "Kashgar Prefecture"),
+    ("Jiangsu", "", "Ili Kazakh Autonomous Prefecture"), ("Jiangsu", "", "Kizilsu Kirghiz Autonomous Prefecture"),
+    ("Jiangxi", "", "Kizilsu Kirghiz Autonomous Prefecture"), ("Zhejiang", "", "Aksu Prefecture"),
+    ("Henan", "", "Hami"), ("Hubei", "", "Bortala Mongol Autonomous Prefecture"), ("Hunan", "", "Turpan"),
+}  # fmt: skip
+QINGHAI = {
+    ("Beijing", "", "Yushu Tibetan Autonomous Prefecture"), ("Tianjin", "", "Huangnan Tibetan Autonomous Prefecture"),
+    ("Shanghai", "", "Golog Tibetan Autonomous Prefecture"), ("Jiangsu", "", "Hainan Tibetan Autonomous Prefecture"),
+    ("Zhejiang", "", "Haixi Mongol and Tibetan Autonomous Prefecture"), ("Shandong", "", ""),
+}  # fmt: skip
+
 # Places the sources name, with the province each must resolve to.
 KNOWN_PLACES = {
     "保山": "Yunnan",
@@ -115,7 +145,7 @@ def provinces() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def pairings() -> pd.DataFrame:
-    return pd.read_csv(reference_dir() / "pairings.csv", keep_default_na=False, dtype={"since": "int64"})
+    return pd.read_csv(reference_dir() / "pairings.csv", keep_default_na=False, dtype={"since": "string"})
 
 
 @pytest.fixture(scope="module")
@@ -231,14 +261,19 @@ def test_pairing_columns_and_ids(pairings):
     assert pairings["pair_id"].is_unique
     assert pairings["kind"].isin({"east_west_cooperation", "counterpart_support"}).all()
     assert pairings["source"].str.len().gt(0).all()
-    assert pairings["since"].between(1949, 2030).all()
+    years = pairings.loc[pairings["since"] != "", "since"].astype(int)
+    assert years.between(1994, 2021).all()
 
 
-def test_pairings_name_existing_provinces_east_to_west(pairings, provinces):
+def test_east_west_rows_go_east_to_west_and_support_goes_to_tibet_xinjiang_qinghai(pairings, provinces):
     region = dict(zip(provinces["name_en"], provinces["macro_region"], strict=False))
     for row in pairings.itertuples():
-        assert region.get(row.east_province) == "east", row.pair_id
         assert region.get(row.west_province) == "west", row.pair_id
+        if row.kind == "east_west_cooperation":
+            assert region.get(row.east_province) == "east", row.pair_id
+        else:  # supporters may be central, northeastern or western (Chongqing, Shaanxi)
+            assert row.west_province in SUPPORTED, row.pair_id
+            assert row.east_province in region and row.east_province not in SUPPORTED, row.pair_id
 
 
 def test_2021_east_west_pairs_exactly(pairings):
@@ -246,21 +281,57 @@ def test_2021_east_west_pairs_exactly(pairings):
     pairs = list(zip(ew["east_province"], ew["west_province"], strict=False))
     assert len(pairs) == len(set(pairs))
     assert set(pairs) == EW_2021
-    assert (ew["since"] == 2021).all()
+    assert (ew["since"] == "2021").all()
+    assert ew["pair_id"].str.startswith("EW2021-").all()
 
 
-def test_counterpart_support(pairings, places):
-    cs = pairings[pairings["kind"] == "counterpart_support"]
-    assert set(cs["west_province"]) <= {"Tibet", "Xinjiang"}
-    hebei_ali = cs[(cs["east_province"] == "Hebei") & (cs["west_area_zh"] == "阿里地区")]
-    assert len(hebei_ali) == 1
-    assert hebei_ali["west_province"].item() == "Tibet"
-    assert hebei_ali["since"].item() == 1994
+def _supporters(pairings, west):
+    cs = pairings[(pairings["kind"] == "counterpart_support") & (pairings["west_province"] == west)]
+    return {(r.east_province, r.supporter_city_en, r.west_area_en) for r in cs.itertuples()}
+
+
+def test_tibet_has_its_17_supporters_each_with_its_prefecture(pairings):
+    got = _supporters(pairings, "Tibet")
+    assert got == {(p, "", area) for area, supporters in TIBET.items() for p in supporters}
+    assert len({p for p, _, _ in got}) == 17
+    hebei_ali = pairings[(pairings["east_province"] == "Hebei") & (pairings["west_area_zh"] == "阿里地区")]
+    assert hebei_ali["since"].item() == "1994"
+
+
+def test_xinjiang_has_the_19_supporters_of_2010(pairings):
+    got = _supporters(pairings, "Xinjiang")
+    assert got == XINJIANG
+    assert len({(p, city) for p, city, _ in got}) == 19  # 18 provinces and Shenzhen
+    xj = pairings[pairings["west_province"] == "Xinjiang"]
+    assert (xj["since"] == "2010").all() and xj["pair_id"].str.startswith("CSXJ-").all()
+    shenzhen = xj[xj["supporter_city_en"] == "Shenzhen"]
+    assert shenzhen[["east_province", "supporter_city_zh"]].values.tolist() == [["Guangdong", "深圳市"]]
+
+
+def test_qinghai_has_its_six_eastern_supporters(pairings):
+    got = _supporters(pairings, "Qinghai")
+    assert got == QINGHAI
+    cs = pairings[(pairings["kind"] == "counterpart_support") & (pairings["west_province"] == "Qinghai")]
+    assert (cs["since"] == "2010").all()
+
+
+def test_counts_per_kind_and_every_area_is_a_prefecture_of_its_province(pairings, places):
+    assert pairings["kind"].value_counts().to_dict() == {"counterpart_support": 43, "east_west_cooperation": 11}
     prefectures = places[places["level"] == "prefecture"]
     known = set(zip(prefectures["place_zh"], prefectures["province_en"], strict=False))
-    for row in cs.itertuples():
-        assert row.west_area_zh and row.west_area_en, row.pair_id
-        assert (row.west_area_zh, row.west_province) in known, row.pair_id
+    for row in pairings.itertuples():
+        if row.west_area_zh:
+            assert (row.west_area_zh, row.west_province) in known, row.pair_id
+            assert row.west_area_en, row.pair_id
+        elif row.kind == "counterpart_support":  # documented gap: Shandong's prefecture in Qinghai
+            assert (row.east_province, row.west_province) == ("Shandong", "Qinghai"), row.pair_id
+
+
+def test_pairing_table_passes_its_integrity_check():
+    from coop_analysis.datasets import read_and_validate
+    from coop_analysis.pairings import check_pairings
+
+    assert check_pairings(read_and_validate("pairings"), read_and_validate("places")) == []
 
 
 # --- places ------------------------------------------------------------------

@@ -124,6 +124,11 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
         ["pairings.csv", "line 2", "column 'west_province'"],
     ),
     (
+        f"{REF}/pairings.csv",
+        lambda p: _edit(p, 11, "west_area_zh", "札达县"),
+        ["pairings.csv", "line 13 (CSXZ-01)", "column 'west_area_zh'", "not a prefecture of Tibet"],
+    ),
+    (
         f"{REF}/exchange_rates.csv",
         lambda p: _edit(p, 4, "cny_per_unit", "0.06"),
         ["exchange_rates.csv", "line 6", "(2015 JPY)", "column 'cny_per_unit'", "expected 0.0519021"],
