@@ -8,6 +8,9 @@ Subcommands:
 * ``add-source FILE --title ... --date ...`` — copy a text into ``data/raw/``
   with its metadata and checksum.
 * ``reports [REGION ...]`` — build the regional reports (see ``reports --help``).
+* ``export --format csv|parquet|xlsx --out DIR`` — every table with a Frictionless
+  ``datapackage.json``.
+* ``kernel install`` — register the ``coop-analysis`` Jupyter kernel.
 
 Exit codes: 0 success, 1 data problems or failed reports, 2 bad usage
 (unknown region, unreadable file, bad option).
@@ -16,12 +19,15 @@ Exit codes: 0 success, 1 data problems or failed reports, 2 bad usage
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from coop_analysis.errors import CoopAnalysisError, SourceError, UnknownRegionError
+from coop_analysis.exports import ExportError
+from coop_analysis.kernel import add_arguments as _kernel_arguments
 
 log = logging.getLogger("coop_analysis")
 
@@ -84,6 +90,23 @@ def _cmd_reports(args: argparse.Namespace) -> int:
     return run_cli(args)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from coop_analysis.exports import export
+
+    descriptor = export(args.out, args.format, tables=args.tables or None)
+    resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
+    files = sorted({r["path"] for r in resources})
+    print(f"exported {len(resources)} table(s) as {args.format} to {descriptor.parent}: {', '.join(files)}")
+    print(f"described in {descriptor} (check it with `frictionless validate {descriptor}`)")
+    return 0
+
+
+def _cmd_kernel(args: argparse.Namespace) -> int:
+    from coop_analysis.kernel import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coop-analysis", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -117,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
     p.add_argument("--no-overview", action="store_true", help="skip the national overview")
     p.set_defaults(func=_cmd_reports)
+
+    p = sub.add_parser("export", help="write every table as CSV, Parquet or XLSX with a datapackage.json")
+    p.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv")
+    p.add_argument("--out", default="export", help="output folder (default: ./export)")
+    p.add_argument("--tables", nargs="+", metavar="TABLE", help="only these tables (default: all)")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("kernel", help="Jupyter kernel for this environment")
+    kernel_sub = p.add_subparsers(dest="action", required=True)
+    p = kernel_sub.add_parser("install", help="register the 'coop-analysis' kernel (for your user by default)")
+    _kernel_arguments(p)
+    p.set_defaults(func=_cmd_kernel)
     return parser
 
 
@@ -132,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownRegionError as exc:
         print(f"coop-analysis: {exc}", file=sys.stderr)
         return 2
-    except (SourceError, FileNotFoundError, IsADirectoryError) as exc:
+    except (SourceError, ExportError, FileNotFoundError, IsADirectoryError) as exc:
         print(f"coop-analysis: {exc}", file=sys.stderr)
         return 2
     except CoopAnalysisError as exc:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from coop_analysis import paths
 from coop_analysis.errors import DataValidationError, SourceError
 from coop_analysis.fileio import atomic_write
+from coop_analysis.meta import set_attrs, table_docstring
 from coop_analysis.schemas import TABLES, TableSpec, pandera_schema
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ def load_table(name: str) -> pd.DataFrame:
     path = table_path(name)
     if not path.exists():
         raise DataValidationError([f"{_rel(path)}: file not found"])
-    return _cached(name, [path], lambda: read_and_validate(name, path))
+    return set_attrs(_cached(name, [path], lambda: read_and_validate(name, path)), name, [path])
 
 
 def load_provinces() -> pd.DataFrame:
@@ -354,7 +355,8 @@ def _build_sources() -> pd.DataFrame:
 
 def load_sources() -> pd.DataFrame:
     """Raw sources with their metadata; each text's checksum is verified."""
-    return _cached("sources", _source_files(), _build_sources)
+    files = _source_files()
+    return set_attrs(_cached("sources", files, _build_sources), "sources", files)
 
 
 _source_texts: dict[tuple[str, bool, str], str] = {}
@@ -372,3 +374,14 @@ def source_text(doc_id: str, *, normalized: bool = True) -> str:
         raw = path.read_text(encoding="utf-8")
         _source_texts[key] = normalize_text(raw) if normalized else raw
     return _source_texts[key]
+
+
+def _document_loaders() -> None:
+    """Give each ``load_<table>`` a docstring listing its table's columns (readable with help())."""
+    for name in [*TABLES, "sources"]:
+        loader = globals().get(f"load_{name}")
+        if loader is not None:
+            loader.__doc__ = table_docstring(name, loader.__doc__)
+
+
+_document_loaders()

@@ -48,3 +48,7 @@ class MissingRateError(CoopAnalysisError, LookupError):
         self.year = year
         span = f"; the table has {currency} for {min(known_years)}–{max(known_years)}" if known_years else ""
         super().__init__(f"no annual exchange rate for {currency!r} in {year!r} in exchange_rates.csv{span}")
+
+
+class ProjectRootError(CoopAnalysisError, FileNotFoundError):
+    """The project folder (``COOP_ANALYSIS_ROOT`` or this checkout) does not hold ``data/``."""

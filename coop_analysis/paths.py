@@ -3,6 +3,9 @@
 The project root is the folder that holds ``data/``. It is found from this
 file's location (an editable install or a checkout); the environment variable
 ``COOP_ANALYSIS_ROOT`` overrides it, e.g. to point tests at a copy of the data.
+The data is not part of the wheel: with a non-editable install (``pip install .``)
+set ``COOP_ANALYSIS_ROOT`` to a checkout, or :func:`project_root` raises
+:class:`~coop_analysis.errors.ProjectRootError` saying so.
 """
 
 from __future__ import annotations
@@ -10,15 +13,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from coop_analysis.errors import ProjectRootError
+
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 
 
 def project_root() -> Path:
-    """Return the project root (the folder that holds ``data/``)."""
+    """Return the project root (the folder that holds ``data/``).
+
+    Raises:
+        ProjectRootError: ``COOP_ANALYSIS_ROOT`` is not set and the package is
+            not inside a checkout (no ``data/`` beside it), as after
+            ``pip install .``; the message says what to set.
+    """
     env = os.environ.get("COOP_ANALYSIS_ROOT")
     if env:
         return Path(env).resolve()
-    return PACKAGE_DIR.parent
+    root = PACKAGE_DIR.parent
+    if not (root / "data").is_dir():
+        raise ProjectRootError(
+            f"coop_analysis is installed at {PACKAGE_DIR} without its data: set COOP_ANALYSIS_ROOT to your "
+            "checkout of coop-analysis (the folder holding data/), e.g. `export COOP_ANALYSIS_ROOT=~/coop-analysis`, "
+            "or install the checkout in editable mode (`pip install -e .`)"
+        )
+    return root
 
 
 def data_dir() -> Path:

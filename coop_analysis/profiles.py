@@ -75,9 +75,9 @@ def provinces_with_records() -> list[str]:
     return [p for p in load_provinces()["name_en"] if p in named]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RegionProfile:
-    """Everything one regional report shows, as DataFrames."""
+    """Everything one regional report shows, as DataFrames (its repr is a one-line summary)."""
 
     province: pd.Series
     initiatives: pd.DataFrame
@@ -99,6 +99,13 @@ class RegionProfile:
     @property
     def has_records(self) -> bool:
         return len(self.initiatives) > 0 or len(self.facts) > 0
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{len(getattr(self, part))} {part}"
+            for part in ("initiatives", "facts", "organizations", "events", "pairings", "sources")
+        )
+        return f"RegionProfile({self.name} {self.province['short_zh']}, {self.side}: {counts})"
 
 
 def region_profile(region: str | int) -> RegionProfile:

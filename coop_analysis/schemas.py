@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
-__all__ = ["TABLES", "VOCABULARIES", "ColumnSpec", "TableSpec", "pandera_schema"]
+__all__ = ["FOREIGN_KEYS", "TABLES", "VOCABULARIES", "ColumnSpec", "ForeignKey", "TableSpec", "pandera_schema"]
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 LIST_SEP = "|"
@@ -248,6 +248,35 @@ TABLES: dict[str, TableSpec] = {
         ),
     ]
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Every value of ``table.column`` (every item, for a list column) is a ``target.target_column``."""
+
+    table: str
+    column: str
+    target: str  # a table of TABLES, or "sources" (the raw sources' metadata)
+    target_column: str
+
+
+def _fks(target: str, target_column: str, *pairs: tuple[str, str]) -> list[ForeignKey]:
+    return [ForeignKey(table, column, target, target_column) for table, column in pairs]
+
+
+#: The references between tables, checked by ``coop-analysis validate`` and
+#: declared in the exported ``datapackage.json``.
+FOREIGN_KEYS: tuple[ForeignKey, ...] = (
+    *_fks("sources", "doc_id", ("initiatives", "doc_id"), ("facts", "doc_id"), ("waivers", "doc_id"),
+          ("organizations", "doc_id"), ("events", "doc_id")),
+    *_fks("initiatives", "initiative_id", ("facts", "initiative_id"), ("events", "initiative_id"),
+          ("organizations", "initiatives")),
+    *_fks("provinces", "name_en", ("initiatives", "province"), ("initiatives", "partners"), ("facts", "province"),
+          ("facts", "partner"), ("organizations", "province"), ("events", "province"),
+          ("pairings", "east_province"), ("pairings", "west_province"), ("places", "province_en")),
+    ForeignKey("facts", "metric", "metrics", "metric"),
+    ForeignKey("places", "province_adcode", "provinces", "adcode"),
+)  # fmt: skip
 
 
 def _list_check(vocabulary: tuple[str, ...] | None, pattern: str | None):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from coop_analysis.datasets import _rel, read_and_validate, source_text, table_path
 from coop_analysis.errors import DataValidationError, QuantityError, SourceError
 from coop_analysis.quantities import extract_quantities, parse_quantity
-from coop_analysis.schemas import LIST_SEP, TABLES
+from coop_analysis.schemas import FOREIGN_KEYS, LIST_SEP, TABLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,22 +212,8 @@ def validate_all() -> ValidationReport:
         report.problems.extend(exc.problems)
         return report
 
-    for table, column in [
-        ("initiatives", "doc_id"), ("facts", "doc_id"), ("waivers", "doc_id"),
-        ("organizations", "doc_id"), ("events", "doc_id"),
-    ]:  # fmt: skip
-        _check_fk(report, tables, table, column, "sources", "doc_id")
-    for table, column in [
-        ("facts", "initiative_id"), ("events", "initiative_id"), ("organizations", "initiatives"),
-    ]:  # fmt: skip
-        _check_fk(report, tables, table, column, "initiatives", "initiative_id")
-    for table, column in [
-        ("initiatives", "province"), ("initiatives", "partners"), ("facts", "province"), ("facts", "partner"),
-        ("organizations", "province"), ("events", "province"), ("pairings", "east_province"),
-        ("pairings", "west_province"), ("places", "province_en"),
-    ]:  # fmt: skip
-        _check_fk(report, tables, table, column, "provinces", "name_en")
-    _check_fk(report, tables, "facts", "metric", "metrics", "metric")
+    for fk in FOREIGN_KEYS:
+        _check_fk(report, tables, fk.table, fk.column, fk.target, fk.target_column)
     if "pairings" in tables and "places" in tables:
         from coop_analysis.pairings import check_pairings
 
@@ -236,7 +222,6 @@ def validate_all() -> ValidationReport:
         from coop_analysis.money import check_rates
 
         report.problems.extend(check_rates(tables["exchange_rates"]))
-    _check_fk(report, tables, "places", "province_adcode", "provinces", "adcode")
 
     texts: dict[str, str] = {}
     for doc_id in tables["sources"]["doc_id"]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import coop_analysis
 from coop_analysis import profiles
 from coop_analysis.narrative import format_quantity
 
@@ -87,3 +88,23 @@ def test_region_without_records_gets_a_short_report(tmp_path: Path) -> None:
     text = _run("Hainan", "en", tmp_path)
     assert "hold no record" in text and "no official East" in text
     assert "None in the current sources" in text
+
+
+@pytest.mark.notebooks
+def test_explore_answers_the_questions_without_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tutorial runs clean (no stderr: no glyph or pandas warnings) and shows the answers."""
+    import papermill as pm
+
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own inline backend, as in JupyterLab
+    out = tmp_path / "explore.ipynb"
+    pm.execute_notebook(str(PROJECT / "notebooks" / "explore.ipynb"), str(out), progress_bar=False,
+                        kernel_name="python3", cwd=str(PROJECT / "notebooks"))  # fmt: skip
+    outputs = _outputs(json.loads(out.read_text(encoding="utf-8")))
+    assert not [o for o in outputs if o.get("output_type") == "error" or o.get("name") == "stderr"]
+    assert [o for o in outputs if "image/png" in o.get("data", {})], "the Chinese bar chart"
+    text = "\n".join("".join(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in outputs)
+    facts = coop_analysis.facts_view()
+    big_money = facts[(facts["kind"] == "money") & (facts["unit"] == "CNY") & (facts["value"] >= 1e8)]
+    assert len(big_money) > 0 and all(fact_id in text for fact_id in big_money["fact_id"])
+    assert "RegionProfile(Ningxia 宁夏" in text
+    assert "(True, ['coop-analysis.xlsx', 'datapackage.json'])" in text  # frictionless validated the export
