@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coop_analysis.datasets import load_pairings, load_places, load_provinces, table_version
 from coop_analysis.errors import UnknownRegionError
@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "CONVENTIONAL_SHORT_FORMS",
     "find_places",
     "official_partners",
+    "place_short_forms",
     "province_names",
     "resolve_place",
     "resolve_province",
@@ -94,6 +96,43 @@ def official_partners(province: str | int) -> pd.DataFrame:
     return pairs[(pairs["east_province"] == p) | (pairs["west_province"] == p)].reset_index(drop=True)
 
 
+#: Short forms in common use that no rule gives: the first character of a
+#: transliterated name + 州 (博尔塔拉 → 博州), as Xinjiang's own publications write them.
+CONVENTIONAL_SHORT_FORMS: dict[str, str] = {
+    "博州": "博尔塔拉蒙古自治州",
+    "巴州": "巴音郭楞蒙古自治州",
+    "克州": "克孜勒苏柯尔克孜自治州",
+}
+#: Generic words of autonomous divisions and the short word each keeps (阿坝藏族羌族自治州 → 阿坝州).
+_AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+
+
+def place_short_forms(places: pd.DataFrame) -> dict[str, int]:
+    """Short forms of autonomous divisions → row position in ``places``.
+
+    By rule: the name without its ethnic names + the generic word kept short —
+    自治州 → 州 (阿坝州, 湘西州, 黔东南州, 伊犁州), 自治县 → 县 (大通县), 自治旗 → 旗
+    (鄂温克旗); plus :data:`CONVENTIONAL_SHORT_FORMS` (博州, 巴州, 克州). The
+    rule adds no form that is already a name in the gazetteer (that name keeps
+    its meaning); 巴州 is also the short name of Bazhong's 巴州区, so
+    :func:`resolve_place` gives both and :func:`find_places` the prefecture
+    (a prefecture wins, and 巴州区 written in full still matches the district).
+    """
+    taken = set(places["place_zh"]) | set(places["short_zh"])
+    forms: dict[str, int] = {}
+    for pos, (full, short) in enumerate(zip(places["place_zh"], places["short_zh"], strict=True)):
+        for generic, kept in _AUTONOMOUS:
+            if full.endswith(generic) and short != full:
+                form = short + kept
+                if form not in taken:
+                    forms[form] = pos
+    by_name = {full: pos for pos, full in enumerate(places["place_zh"])}
+    for form, full in CONVENTIONAL_SHORT_FORMS.items():
+        if full in by_name and form not in forms:
+            forms[form] = by_name[full]
+    return forms
+
+
 def _place_lookup() -> dict[str, list[int]]:
     return _place_lookup_for(table_version("places"))
 
@@ -106,6 +145,8 @@ def _place_lookup_for(version: str) -> dict[str, list[int]]:
         for form in {row.place_zh, row.short_zh, row.abbr_zh}:
             if isinstance(form, str) and form:
                 lookup.setdefault(form, []).append(pos)
+    for form, pos in place_short_forms(places).items():
+        lookup.setdefault(form, []).append(pos)
     return lookup
 
 
@@ -113,7 +154,10 @@ def resolve_place(name: str) -> pd.DataFrame:
     """Gazetteer rows for a city, district, county or area name (any province).
 
     Several rows come back when a name is ambiguous (朝阳 is in Beijing and
-    Liaoning). Province names resolve too, as a row of level ``province``.
+    Liaoning; 巴州 is Bayingolin prefecture and a district of Bazhong). Short
+    forms of autonomous divisions resolve (阿坝州, 湘西州, 博州: see
+    :func:`place_short_forms`). Province names resolve too, as a row of level
+    ``province``.
 
     Raises:
         UnknownRegionError: the name is in neither the gazetteer nor the provinces.
@@ -144,58 +188,93 @@ def resolve_place(name: str) -> pd.DataFrame:
     return pd.DataFrame([row]).astype(places.dtypes.to_dict() | {"level": "string"})
 
 
-def _place_pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, str, bool]]]:
+class _Meaning(NamedTuple):
+    """What a name found in a text stands for (canonical fields missing when ambiguous)."""
+
+    level: str
+    province_en: str | None
+    province_zh: str | None
+    canonical: str | None
+    adcode: int | None
+    ambiguous: bool
+
+
+def _place_pattern() -> tuple[re.Pattern[str], dict[str, _Meaning]]:
     return _place_pattern_for(table_version("provinces"), table_version("places"))
 
 
 @cache
-def _place_pattern_for(*versions: str) -> tuple[re.Pattern[str], dict[str, tuple[str, str, bool]]]:
+def _place_pattern_for(*versions: str) -> tuple[re.Pattern[str], dict[str, _Meaning]]:
     """One regex over every province and place name (longest first) and its meaning."""
+    import pandas as pd
+
     prov = load_provinces()
     places = load_places()
-    meaning: dict[str, tuple[str, str, bool]] = {}
+    zh = dict(zip(prov["name_en"], prov["short_zh"], strict=True))
+    meaning: dict[str, _Meaning] = {}
     for row in prov.itertuples(index=False):
         for form in (row.name_zh, row.short_zh):
-            meaning[form] = (row.name_en, "province", False)
-    candidates: dict[str, list[tuple[str, str]]] = {}
-    for row in places.itertuples(index=False):
+            meaning[form] = _Meaning("province", row.name_en, row.short_zh, row.name_zh, int(row.adcode), False)
+    rows = list(places.itertuples(index=False))
+    candidates: dict[str, list[int]] = {}
+    for pos, row in enumerate(rows):
         for form in {row.place_zh, row.short_zh}:
             if len(form) < 2 or form in meaning:
                 continue
             if form == row.short_zh and row.level == "county" and len(form) < 3:
                 continue  # 合作 (合作市), 和平, 新华 …: two-character county names are common words
-            candidates.setdefault(form, []).append((row.province_en, row.level))
-    for form, cands in candidates.items():
+            candidates.setdefault(form, []).append(pos)
+    for form, pos in place_short_forms(places).items():
+        if form not in meaning:
+            candidates.setdefault(form, []).append(pos)
+    for form, positions in candidates.items():
         # A prefecture wins over same-named counties elsewhere (西安 is the city, not 西安区 in Jilin).
-        prefectures = {p for p, level in cands if level == "prefecture"}
-        pool = prefectures or {p for p, _ in cands}
-        level = "prefecture" if prefectures else cands[0][1]
-        meaning[form] = (next(iter(pool)), level, len(pool) > 1)
+        prefectures = [p for p in positions if rows[p].level == "prefecture"]
+        pool = prefectures or positions
+        provinces = {rows[p].province_en for p in pool}
+        level = "prefecture" if prefectures else rows[positions[0]].level
+        if len(pool) == 1:
+            row = rows[pool[0]]
+            adcode = None if pd.isna(row.adcode) else int(row.adcode)
+            meaning[form] = _Meaning(level, row.province_en, zh.get(row.province_en), row.place_zh, adcode, False)
+        else:  # same name in several places: the province only if they share one
+            province = next(iter(provinces)) if len(provinces) == 1 else None
+            meaning[form] = _Meaning(level, province, zh.get(province or ""), None, None, len(provinces) > 1)
     names = sorted(meaning, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, names))), meaning
 
 
 def find_places(text: str) -> pd.DataFrame:
-    """Every province or place name in ``text`` with the province it resolves to.
+    """Every province or place name in ``text`` with what it stands for.
 
     Names are matched longest first (成都东部新区 before 成都). Provinces and
     prefectures match by full or short name; counties and districts by full
     name (闵行区, 札达县), or by short name only when it has three or more
     characters, since two-character county names are often common words
-    (合作, 和平, 新华). One-character abbreviations are not matched.
+    (合作, 和平, 新华). Short forms of autonomous divisions match too (阿坝州,
+    湘西州, 博州: :func:`place_short_forms`). One-character abbreviations are
+    not matched.
 
     Returns:
-        Columns ``name, start, end, level, province, ambiguous`` (``province``
-        is missing for an ambiguous place name).
+        One row per match: ``name`` (as written), ``start``, ``end``,
+        ``level`` (province, prefecture, county or area), ``province`` (English,
+        as ``province_en``; kept for existing callers), ``ambiguous``,
+        ``canonical`` (the full name: 阿坝藏族羌族自治州, 甘肃省), ``adcode``
+        (``Int64``; missing for named areas without a code), ``province_zh``
+        (short Chinese name) and ``province_en``. The canonical fields are
+        missing when a name means places in several provinces (``ambiguous``),
+        or several places of one province (only the province is then given).
     """
     import pandas as pd
 
     pattern, meaning = _place_pattern()
     rows = []
     for m in pattern.finditer(text):
-        province, level, ambiguous = meaning[m.group()]
-        rows.append((m.group(), m.start(), m.end(), level, None if ambiguous else province, ambiguous))
-    frame = pd.DataFrame(rows, columns=["name", "start", "end", "level", "province", "ambiguous"])
+        f = meaning[m.group()]
+        rows.append((m.group(), m.start(), m.end(), f.level, f.province_en, f.ambiguous, f.canonical, f.adcode,
+                     f.province_zh, f.province_en))  # fmt: skip
+    columns = ["name", "start", "end", "level", "province", "ambiguous", "canonical", "adcode", "province_zh"]
+    frame = pd.DataFrame(rows, columns=[*columns, "province_en"])
     return frame.astype(
         {
             "name": "string",
@@ -204,5 +283,9 @@ def find_places(text: str) -> pd.DataFrame:
             "level": "string",
             "province": "string",
             "ambiguous": "bool",
+            "canonical": "string",
+            "adcode": "Int64",
+            "province_zh": "string",
+            "province_en": "string",
         }
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from coop_analysis import UnknownRegionError, find_places, official_partners, resolve_place, resolve_province
@@ -53,3 +54,67 @@ def test_official_partners() -> None:
     pairs = official_partners("宁夏")
     assert set(pairs["east_province"]) == {"Fujian"}
     assert "Hebei" in set(official_partners("Tibet")["east_province"])
+
+
+# Short forms of autonomous prefectures (and counties, banners) as the press writes them.
+SHORT_FORMS = [
+    ("阿坝州", "阿坝藏族羌族自治州", "Sichuan"), ("甘孜州", "甘孜藏族自治州", "Sichuan"),
+    ("凉山州", "凉山彝族自治州", "Sichuan"), ("湘西州", "湘西土家族苗族自治州", "Hunan"),
+    ("恩施州", "恩施土家族苗族自治州", "Hubei"), ("黔东南州", "黔东南苗族侗族自治州", "Guizhou"),
+    ("黔南州", "黔南布依族苗族自治州", "Guizhou"), ("黔西南州", "黔西南布依族苗族自治州", "Guizhou"),
+    ("西双版纳州", "西双版纳傣族自治州", "Yunnan"), ("大理州", "大理白族自治州", "Yunnan"),
+    ("临夏州", "临夏回族自治州", "Gansu"), ("海西州", "海西蒙古族藏族自治州", "Qinghai"),
+    ("海南州", "海南藏族自治州", "Qinghai"), ("延边州", "延边朝鲜族自治州", "Jilin"),
+    ("伊犁州", "伊犁哈萨克自治州", "Xinjiang"), ("昌吉州", "昌吉回族自治州", "Xinjiang"),
+    ("博州", "博尔塔拉蒙古自治州", "Xinjiang"), ("克州", "克孜勒苏柯尔克孜自治州", "Xinjiang"),
+    ("大通县", "大通回族土族自治县", "Qinghai"), ("鄂温克旗", "鄂温克族自治旗", "Inner Mongolia"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("short", "full", "province"), SHORT_FORMS, ids=[s for s, _, _ in SHORT_FORMS])
+def test_short_forms_resolve_and_are_found(short: str, full: str, province: str) -> None:
+    rows = resolve_place(short)
+    assert list(rows["place_zh"]) == [full] and list(rows["province_en"]) == [province]
+    found = find_places(f"来自{short}的代表")
+    assert list(found["name"]) == [short]
+    assert found.loc[0, "canonical"] == full and found.loc[0, "province_en"] == province
+
+
+def test_every_autonomous_prefecture_has_its_short_form() -> None:
+    from coop_analysis import load_places
+    from coop_analysis.regions import CONVENTIONAL_SHORT_FORMS, place_short_forms
+
+    places = load_places()
+    forms = place_short_forms(places)
+    prefectures = places[places["place_zh"].str.endswith("自治州")]
+    assert len(prefectures) == 30
+    for pos, short in zip(prefectures.index, prefectures["short_zh"], strict=True):
+        assert forms[short + "州"] == pos  # positions of load_places() rows (a RangeIndex)
+    ruled = set(forms) - set(CONVENTIONAL_SHORT_FORMS)
+    assert not ruled & (set(places["place_zh"]) | set(places["short_zh"]))  # a rule never shadows a real name
+
+
+def test_a_short_form_shared_with_a_district_is_ambiguous_in_lookup() -> None:
+    rows = resolve_place("巴州")  # Bayingolin prefecture (Xinjiang) and Bazhou district of Bazhong (Sichuan)
+    assert set(rows["province_en"]) == {"Xinjiang", "Sichuan"}
+    found = find_places("巴州区和巴州")
+    assert list(found["name"]) == ["巴州区", "巴州"]
+    assert list(found["province_en"]) == ["Sichuan", "Xinjiang"]  # the full district name; the prefecture's short form
+
+
+def test_find_places_gives_canonical_name_level_code_and_both_province_names() -> None:
+    found = find_places("甘肃省兰州市、闵行区和朝阳区")
+    assert list(found.columns) == ["name", "start", "end", "level", "province", "ambiguous", "canonical", "adcode",
+                                   "province_zh", "province_en"]  # fmt: skip
+    rows = found.set_index("name")
+    assert rows.loc["甘肃省", ["level", "canonical", "adcode", "province_zh"]].tolist() == [
+        "province",
+        "甘肃省",
+        620000,
+        "甘肃",
+    ]
+    assert rows.loc["兰州市", ["canonical", "adcode", "province_en"]].tolist() == ["兰州市", 620100, "Gansu"]
+    assert rows.loc["闵行区", ["level", "province_zh"]].tolist() == ["county", "上海"]
+    assert rows.loc["朝阳区", "ambiguous"] and pd.isna(rows.loc["朝阳区", "canonical"])  # Beijing and Liaoning
+    assert found["adcode"].dtype == "Int64" and found["province_zh"].dtype == "string"
+    assert (found["province"].fillna("") == found["province_en"].fillna("")).all()
