@@ -12,8 +12,11 @@ Subcommands:
   ``datapackage.json``.
 * ``kernel install`` — register the ``coop-analysis`` Jupyter kernel.
 
-Exit codes: 0 success, 1 data problems or failed reports, 2 bad usage
-(unknown region, unreadable file, bad option).
+Exit codes: 0 success, 1 data problems, failed reports or a failed run (disk
+full, unreadable data …), 2 bad usage (unknown option or region, unreadable
+input file, bad option value, a project root without data/), 130 interrupted.
+Every error is one line on standard error; ``--debug`` (or the environment
+variable ``COOP_ANALYSIS_DEBUG=1``) adds the traceback.
 """
 
 from __future__ import annotations
@@ -24,8 +27,15 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
-from coop_analysis.errors import CoopAnalysisError, SourceError, UnknownRegionError
+from coop_analysis.errors import (
+    CoopAnalysisError,
+    DataValidationError,
+    ProjectRootError,
+    SourceError,
+    UnknownRegionError,
+)
 from coop_analysis.exports import ExportError
 from coop_analysis.kernel import add_arguments as _kernel_arguments
 
@@ -50,8 +60,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     from coop_analysis.ingest import candidates, read_source_file
+    from coop_analysis.markup import CONTROL_PATTERN
 
-    text = read_source_file(args.file)
+    if not args.max_mb > 0:
+        raise _UsageError(f"--max-mb: expected a positive number of megabytes, got {args.max_mb:g}")
+    text = read_source_file(args.file, max_bytes=int(args.max_mb * 2**20))
     frame = candidates(text)
     if args.format == "csv":
         frame.drop(columns=["norm_start", "norm_end"]).to_csv(sys.stdout, index=False)
@@ -61,7 +74,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 40):  # fmt: skip
             cols = ["start", "raw_normalized", "value", "unit", "qualifier", "section", "provinces", "status", "ref"]
-            print(frame[cols].to_string(index=False) if len(frame) else "no quantities found")
+            table = frame[cols].to_string(index=False) if len(frame) else "no quantities found"
+        # A text's control characters (terminal escape sequences …) are shown, not sent to the terminal.
+        print(CONTROL_PATTERN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() != "\n" else "\n", table))
         print(f"{len(frame)} candidate(s); {int(frame['curated'].sum()) if len(frame) else 0} already curated")
     return 0
 
@@ -79,6 +94,8 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
         doc_id=args.doc_id,
         notes=args.notes,
     )
+    if meta.get("received_via_link"):
+        print(f"note: {args.file} is a symbolic link; copied its target {meta['received_as']}")
     print(f"added source {meta['doc_id']}: data/raw/{meta['doc_id']}.txt (sha256 {meta['sha256'][:12]}…)")
     print("next: `coop-analysis extract` it, curate facts, then `coop-analysis validate`")
     return 0
@@ -107,18 +124,33 @@ def _cmd_kernel(args: argparse.Namespace) -> int:
     return run(args)
 
 
+class _UsageError(CoopAnalysisError):
+    """A bad command line (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``coop-analysis add-source: error: …; see --help``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="coop-analysis", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="coop-analysis", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (or COOP_ANALYSIS_DEBUG=1)"
+    )
     parser.add_argument("--root", help="project folder holding data/ (default: this checkout)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check schemas, provenance and coverage of all data")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("extract", help="list candidate quantities in a text file")
-    p.add_argument("file", help="a UTF-8 text file (raw or normalized)")
+    p.add_argument("file", help="a UTF-8 text file (raw or normalized), or - for standard input")
     p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--max-mb", type=float, default=100, help="refuse texts longer than this (default 100 MB)")
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("add-source", help="copy a text into data/raw with metadata and checksum")
@@ -155,27 +187,45 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    """The error as one line (a data error: its first problem and how many more)."""
+    if isinstance(exc, DataValidationError) and exc.problems:
+        more = len(exc.problems) - 1
+        return exc.problems[0] + (f" (and {more} more problem(s); run `coop-analysis validate`)" if more else "")
+    if isinstance(exc, OSError) and not isinstance(exc, CoopAnalysisError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if isinstance(exc, CoopAnalysisError) else f"{type(exc).__name__}: {text}"
+
+
+def _exit_code(exc: BaseException) -> int:
+    usage = (_UsageError, UnknownRegionError, SourceError, ExportError, ProjectRootError, FileNotFoundError,
+             IsADirectoryError)  # fmt: skip
+    return 2 if isinstance(exc, usage) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``coop-analysis``; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("COOP_ANALYSIS_DEBUG", "") not in ("", "0")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    if args.root:
-        os.environ["COOP_ANALYSIS_ROOT"] = args.root
     try:
+        if args.root is not None:
+            if not args.root.strip():
+                raise _UsageError("--root: expected the project folder holding data/, got an empty string")
+            os.environ["COOP_ANALYSIS_ROOT"] = args.root
         return int(args.func(args))
-    except UnknownRegionError as exc:
-        print(f"coop-analysis: {exc}", file=sys.stderr)
-        return 2
-    except (SourceError, ExportError, FileNotFoundError, IsADirectoryError) as exc:
-        print(f"coop-analysis: {exc}", file=sys.stderr)
-        return 2
-    except CoopAnalysisError as exc:
-        print(f"coop-analysis: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("coop-analysis: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # the boundary: one line for the user, the traceback only on request
+        expected = isinstance(exc, (CoopAnalysisError, OSError))
+        hint = "" if expected or debug else " (an unexpected error: run with --debug for the traceback)"
+        print(f"coop-analysis {args.command}: {_one_line(exc)}{hint}", file=sys.stderr)
+        if debug:
+            raise
+        return _exit_code(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

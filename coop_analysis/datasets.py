@@ -4,9 +4,10 @@ Each loader reads its CSV (or the source metadata files), gives every column
 its declared dtype (``"string"``, ``"Int64"``, ``"float64"``, ``"boolean"``),
 validates the frame against its schema (:mod:`coop_analysis.schemas`) and
 caches the result: in memory for the process, and on disk under
-``.cache/`` (keyed by the files' size and modification time, the schema and
-the pandas version) so that a new process skips validation when nothing
-changed. Loaders return a copy, so callers may modify what they get.
+``.cache/`` as Arrow IPC files keyed by the SHA-256 of the files' content,
+the schema and the pandas version (:mod:`coop_analysis.cache`), so that a new
+process skips validation when nothing changed. Loaders return a copy, so
+callers may modify what they get.
 
 A file that breaks its schema raises :class:`DataValidationError` listing
 every problem with file, line, column, what was expected and what was found.
@@ -14,18 +15,29 @@ every problem with file, line, column, what was expected and what was found.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
-import pickle
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coop_analysis import paths
+from coop_analysis import cache, paths
 from coop_analysis.errors import DataValidationError, SourceError
-from coop_analysis.fileio import atomic_write
 from coop_analysis.meta import set_attrs, table_docstring
-from coop_analysis.schemas import TABLES, TableSpec, pandera_schema
+from coop_analysis.markup import find_markup
+from coop_analysis.schemas import (
+    DATE_ERROR,
+    DOC_ID_PATTERN,
+    DOC_ID_RULE,
+    MARKUP_ERROR,
+    TABLES,
+    TableSpec,
+    date_problem,
+    pandera_schema,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +60,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-_CACHE_FORMAT = 1
-_memory: dict[str, pd.DataFrame] = {}
 
 
 def table_path(name: str) -> Path:
@@ -59,56 +69,21 @@ def table_path(name: str) -> Path:
     return folder / spec.filename
 
 
-def _fingerprint(name: str, files: list[Path]) -> str:
-    import pandas as pd
-
-    h = hashlib.sha256(f"{_CACHE_FORMAT}|{name}|{pd.__version__}|{TABLES.get(name)!r}".encode())
-    for f in sorted(files):
-        st = f.stat()
-        h.update(f"|{f.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:24]
+def _dtypes(name: str) -> dict[str, str]:
+    """The columns and dtypes table ``name`` has once loaded."""
+    return SOURCE_DTYPES if name == "sources" else {c: spec.dtype for c, spec in TABLES[name].columns.items()}
 
 
 def _cached(name: str, files: list[Path], build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """Return ``build()``'s frame, from memory or disk when ``files`` are unchanged."""
-    key = _fingerprint(name, files)
-    if key in _memory:
-        return _memory[key].copy()
-    cache_file = paths.cache_dir() / f"{name}-{key}.pkl"
-    frame = None
-    if cache_file.exists():
-        try:
-            with cache_file.open("rb") as fh:
-                frame = pickle.load(fh)
-            log.debug("loaded %s from cache %s", name, cache_file)
-        except Exception as exc:  # a corrupt or foreign cache is rebuilt, never trusted
-            log.warning("ignoring unreadable cache file %s (%s)", cache_file, exc)
-            frame = None
-    if frame is None:
-        frame = build()
-        _write_cache(cache_file, name, frame)
-    _memory[key] = frame
-    return frame.copy()
-
-
-def _write_cache(cache_file: Path, name: str, frame: pd.DataFrame) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        for old in cache_file.parent.glob(f"{name}-*.pkl"):
-            old.unlink(missing_ok=True)
-        atomic_write(cache_file, lambda fh: pickle.dump(frame, fh, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError as exc:
-        log.info("could not write cache %s (%s); continuing without it", cache_file, exc)
+    """Return ``build()``'s frame, from memory or disk when ``files`` are unchanged (see :mod:`coop_analysis.cache`)."""
+    key = cache.files_digest(f"{name}|{TABLES.get(name)!r}", files)
+    return cache.cached(name, key, _dtypes(name), build)
 
 
 def clear_cache() -> None:
     """Forget cached tables, in memory and on disk."""
-    _memory.clear()
+    cache.clear()
     _source_texts.clear()
-    folder = paths.cache_dir()
-    if folder.is_dir():
-        for f in folder.glob("*.pkl"):
-            f.unlink(missing_ok=True)
 
 
 def _rel(path: Path) -> str:
@@ -122,14 +97,20 @@ _TRUE = {"true", "True", "TRUE", "1", "yes"}
 _FALSE = {"false", "False", "FALSE", "0", "no"}
 
 
-def _cast(frame: pd.DataFrame, spec: TableSpec, where: str) -> pd.DataFrame:
+def _line(lines: Sequence[int] | None, idx: object) -> int:
+    """The file line where row ``idx`` of a table read by :func:`read_csv_lines` starts."""
+    pos = int(idx)  # type: ignore[call-overload]
+    return lines[pos] if lines is not None and 0 <= pos < len(lines) else pos + 2
+
+
+def _cast(frame: pd.DataFrame, spec: TableSpec, where: str, lines: Sequence[int] | None = None) -> pd.DataFrame:
     """Give every column its declared dtype, collecting a message per bad cell."""
     import pandas as pd
 
     problems: list[str] = []
     missing = [c for c in spec.columns if c not in frame.columns]
     extra = [c for c in frame.columns if c not in spec.columns]
-    if missing or extra:
+    if missing or extra or list(frame.columns) != list(spec.columns):
         problems.append(
             f"{where}: header has {list(frame.columns)}; expected exactly {list(spec.columns)}"
             + (f" (missing {missing})" if missing else "")
@@ -157,15 +138,19 @@ def _cast(frame: pd.DataFrame, spec: TableSpec, where: str) -> pd.DataFrame:
             else:
                 conv = conv.astype("float64")
                 what = "a number"
+        padded = s.notna() & (s.astype("string").str.strip() != s.astype("string")).fillna(False)
+        if padded.any():
+            bad |= padded
+            what += " without surrounding white space"
         for idx in s.index[bad]:
-            problems.append(f"{where}, line {idx + 2}, column '{col}': expected {what}, got {s[idx]!r}")
+            problems.append(f"{where}, line {_line(lines, idx)}, column '{col}': expected {what}, got {s[idx]!r}")
         out[col] = conv
     if problems:
         raise DataValidationError(problems)
     return pd.DataFrame(out, index=frame.index)
 
 
-def _schema_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
+def _schema_problems(frame: pd.DataFrame, name: str, where: str, lines: Sequence[int] | None = None) -> list[str]:
     import pandera.errors
 
     try:
@@ -178,46 +163,97 @@ def _schema_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
             idx = getattr(row, "index", None)
             check = str(getattr(row, "check", ""))
             got = getattr(row, "failure_case", None)
-            line = f", line {int(idx) + 2}" if idx is not None and idx == idx else ""
+            line = f", line {_line(lines, idx)}" if idx is not None and idx == idx else ""
             column = f", column '{col}'" if col is not None and col == col else ""
             if check == "not_nullable":
                 check = "expected a value (this column may not be empty)"
             elif check == "field_uniqueness":
                 check = "expected unique values (duplicate)"
+            elif check == MARKUP_ERROR:
+                check = f"{MARKUP_ERROR}, found {find_markup(got)}"
+            elif check == DATE_ERROR:
+                check = f"{date_problem(got)}"
             problems.append(f"{where}{line}{column}: {check}, got {got!r}")
         return problems
     return []
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_csv_lines(path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """Read a UTF-8 CSV as text cells (empty cells missing) and the file line where each row starts.
+
+    Line numbers count physical lines, so they stay right after blank lines
+    (skipped) and cells that span several lines.
+
+    Raises:
+        DataValidationError: the file is missing, empty, not UTF-8, badly
+            quoted, has a duplicate column name, or a row with the wrong
+            number of cells (each problem naming the file and line).
+    """
     import pandas as pd
 
-    if not path.exists():
-        raise DataValidationError([f"{_rel(path)}: file not found"])
+    where = _rel(path)
+    if not path.is_file():
+        raise DataValidationError([f"{where}: file not found" if not path.exists() else f"{where}: not a file"])
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataValidationError([f"{_rel(path)}: not UTF-8 ({exc})"]) from exc
-    except pd.errors.ParserError as exc:
-        raise DataValidationError([f"{_rel(path)}: not a readable CSV ({exc})"]) from exc
+        raise DataValidationError([f"{where}: not UTF-8 (byte {exc.start} cannot be decoded)"]) from None
+    if not text.strip():
+        raise DataValidationError([f"{where}: the file is empty; expected a header line and rows"])
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[str] = []
+    last = 0
+    try:
+        for record in reader:
+            start, last = last + 1, reader.line_num
+            if not record:
+                continue  # a blank line
+            if header is None:
+                header = record
+                dupes = sorted({c for c in header if header.count(c) > 1})
+                if dupes:
+                    problems.append(f"{where}, line {start}: the header names column(s) {dupes} more than once")
+                continue
+            if len(record) != len(header):
+                problems.append(
+                    f"{where}, line {start}: expected {len(header)} cells (as in the header), got {len(record)}"
+                )
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as exc:
+        problems.append(f"{where}, line {reader.line_num}: not a readable CSV row ({exc})")
+    if problems:
+        raise DataValidationError(problems)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return frame.mask(frame == ""), lines
+
+
+def read_validated(name: str, path: Path | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`read_and_validate`, also returning the file line where each row starts."""
+    spec = TABLES[name]
+    path = path or table_path(name)
+    where = _rel(path)
+    raw, lines = read_csv_lines(path)
+    frame = _cast(raw, spec, where, lines)
+    problems = _schema_problems(frame, name, where, lines)
+    if problems:
+        raise DataValidationError(problems)
+    log.debug("validated %s: %d rows", where, len(frame))
+    return frame, lines
 
 
 def read_and_validate(name: str, path: Path | None = None) -> pd.DataFrame:
     """Read, type and validate table ``name`` from ``path`` (default: its data file), uncached."""
-    spec = TABLES[name]
-    path = path or table_path(name)
-    where = _rel(path)
-    frame = _cast(_read_csv(path), spec, where)
-    problems = _schema_problems(frame, name, where)
-    if problems:
-        raise DataValidationError(problems)
-    log.debug("validated %s: %d rows", where, len(frame))
-    return frame
+    return read_validated(name, path)[0]
 
 
 def table_version(name: str) -> str:
-    """A key that changes whenever table ``name``'s file (or its schema) changes."""
-    return _fingerprint(name, [table_path(name)])
+    """A key that changes whenever table ``name``'s file content (or its schema) changes."""
+    return cache.files_digest(f"{name}|{TABLES.get(name)!r}", [table_path(name)])
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -282,6 +318,12 @@ def load_events() -> pd.DataFrame:
 
 # ---------------------------------------------------------------- sources
 
+#: Columns and dtypes of :func:`load_sources`.
+SOURCE_DTYPES = {
+    "doc_id": "string", "title": "string", "title_en": "string", "publisher": "string", "published": "string",
+    "date_is_estimate": "boolean", "language": "string", "sha256": "string", "path": "string", "n_chars": "int64",
+    "notes": "string",
+}  # fmt: skip
 SOURCE_KEYS = ("doc_id", "title", "publisher", "published", "date_is_estimate", "language", "sha256")
 
 
@@ -297,6 +339,10 @@ def _build_sources() -> pd.DataFrame:
     rows, problems = [], []
     for meta_path in sorted(paths.raw_dir().glob("*.meta.yaml")):
         where = _rel(meta_path)
+        expected_stem = meta_path.name.removesuffix(".meta.yaml")
+        if not re.fullmatch(DOC_ID_PATTERN, expected_stem):
+            problems.append(f"{where!r}: the file name is not <source id>.meta.yaml (a source id has {DOC_ID_RULE})")
+            continue
         try:
             meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -310,14 +356,14 @@ def _build_sources() -> pd.DataFrame:
             problems.append(f"{where}: missing field(s) {missing}")
             continue
         doc_id = str(meta["doc_id"])
-        expected_stem = meta_path.name.removesuffix(".meta.yaml")
         if doc_id != expected_stem:
             problems.append(f"{where}, field 'doc_id': expected {expected_stem!r} (the file name), got {doc_id!r}")
         text_path = meta_path.with_name(f"{expected_stem}.txt")
-        if not text_path.exists():
-            problems.append(f"{where}: its text {_rel(text_path)} is missing")
+        try:
+            data = _raw_file(text_path).read_bytes()
+        except SourceError as exc:
+            problems.append(f"{where}: {exc}")
             continue
-        data = text_path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if digest != meta["sha256"]:
             problems.append(
@@ -326,6 +372,13 @@ def _build_sources() -> pd.DataFrame:
             )
         if not isinstance(meta["date_is_estimate"], bool):
             problems.append(f"{where}, field 'date_is_estimate': expected true or false")
+        bad_date = date_problem(str(meta["published"]))
+        if bad_date:
+            problems.append(f"{where}, field 'published': {bad_date}, got {str(meta['published'])!r}")
+        for key in ("title", "title_en", "publisher", "language", "notes"):
+            markup = find_markup(str(meta.get(key) or ""))
+            if markup:
+                problems.append(f"{where}, field '{key}': {MARKUP_ERROR}, found {markup}")
         rows.append(
             {
                 "doc_id": doc_id,
@@ -346,11 +399,7 @@ def _build_sources() -> pd.DataFrame:
             problems.append(f"{_rel(text_path)}: has no metadata file {text_path.stem}.meta.yaml beside it")
     if problems:
         raise DataValidationError(problems)
-    columns = ["doc_id", "title", "title_en", "publisher", "published", "date_is_estimate", "language"]
-    columns += ["sha256", "path", "n_chars", "notes"]
-    frame = pd.DataFrame(rows, columns=columns)
-    dtypes = {c: "string" for c in columns} | {"date_is_estimate": "boolean", "n_chars": "int64"}
-    return frame.astype(dtypes)
+    return pd.DataFrame(rows, columns=list(SOURCE_DTYPES)).astype(SOURCE_DTYPES)
 
 
 def load_sources() -> pd.DataFrame:
@@ -362,14 +411,34 @@ def load_sources() -> pd.DataFrame:
 _source_texts: dict[tuple[str, bool, str], str] = {}
 
 
+def _raw_file(path: Path) -> Path:
+    """``path`` if it is a regular file inside ``data/raw`` (not a link leading elsewhere), else SourceError."""
+    raw = paths.raw_dir().resolve()
+    if not path.exists():
+        raise SourceError(f"{_rel(path)} does not exist")
+    real = path.resolve()
+    if real.parent != raw or not real.is_file():
+        raise SourceError(f"{_rel(path)} leads to {real}, outside {_rel(raw)}; a source must be a file in it")
+    return real
+
+
 def source_text(doc_id: str, *, normalized: bool = True) -> str:
-    """The text of source ``doc_id``: normalized (default, what quotes refer to) or raw."""
+    """The text of source ``doc_id``: normalized (default, what quotes refer to) or raw.
+
+    Raises:
+        SourceError: ``doc_id`` is not a source id (``../x`` and the like are
+            refused before any file is touched), or no such source exists in
+            ``data/raw``.
+    """
     from coop_analysis.text import normalize_text
 
+    if not isinstance(doc_id, str) or not re.fullmatch(DOC_ID_PATTERN, doc_id):
+        raise SourceError(f"doc_id: expected a source id ({DOC_ID_RULE}), got {doc_id!r}")
     path = paths.raw_dir() / f"{doc_id}.txt"
     if not path.exists():
         raise SourceError(f"no source {doc_id!r}: {_rel(path)} does not exist")
-    key = (str(path), normalized, str(path.stat().st_mtime_ns))
+    path = _raw_file(path)
+    key = (str(path), normalized, cache.files_digest("text", [path]))
     if key not in _source_texts:
         raw = path.read_text(encoding="utf-8")
         _source_texts[key] = normalize_text(raw) if normalized else raw

@@ -6,6 +6,7 @@ README holds the current version between its ``<!-- data-dictionary -->`` marker
 
 from __future__ import annotations
 
+from coop_analysis.markup import md_escape
 from coop_analysis.schemas import TABLES, VOCABULARIES
 
 __all__ = ["data_dictionary_markdown"]
@@ -22,10 +23,6 @@ _UNITS = [
         "the Chinese measure word as written (projects, firms/institutions, people, batches …)",
     ),
 ]
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def data_dictionary_markdown() -> str:
@@ -47,7 +44,7 @@ def data_dictionary_markdown() -> str:
             if c.vocabulary:
                 notes.append(f"vocabulary `{c.vocabulary}`")
             extra = f" ({'; '.join(notes)})" if notes else ""
-            out.append(f"| `{col}` | {c.dtype} | {_md_escape(c.description)}{extra} |")
+            out.append(f"| `{col}` | {c.dtype} | {md_escape(c.description)}{extra} |")
         out.append("")
     out += ["#### Vocabularies", "", "| vocabulary | values |", "|---|---|"]
     out += [f"| `{name}` | {', '.join(f'`{v}`' for v in values)} |" for name, values in VOCABULARIES.items()]
@@ -62,7 +59,7 @@ def data_dictionary_markdown() -> str:
     ]
     for row in load_metrics().itertuples(index=False):
         out.append(
-            f"| `{row.metric}` | {row.kind} | {_md_escape(row.description_en)} | {_md_escape(row.description_zh)} |"
+            f"| `{row.metric}` | {row.kind} | {md_escape(row.description_en)} | {md_escape(row.description_zh)} |"
         )
     out += ["", END]
     return "\n".join(out)

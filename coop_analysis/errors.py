@@ -51,4 +51,4 @@ class MissingRateError(CoopAnalysisError, LookupError):
 
 
 class ProjectRootError(CoopAnalysisError, FileNotFoundError):
-    """The project folder (``COOP_ANALYSIS_ROOT`` or this checkout) does not hold ``data/``."""
+    """The project folder (``COOP_ANALYSIS_ROOT``, ``--root`` or this checkout) does not hold ``data/``."""

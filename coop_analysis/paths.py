@@ -2,10 +2,12 @@
 
 The project root is the folder that holds ``data/``. It is found from this
 file's location (an editable install or a checkout); the environment variable
-``COOP_ANALYSIS_ROOT`` overrides it, e.g. to point tests at a copy of the data.
-The data is not part of the wheel: with a non-editable install (``pip install .``)
-set ``COOP_ANALYSIS_ROOT`` to a checkout, or :func:`project_root` raises
-:class:`~coop_analysis.errors.ProjectRootError` saying so.
+``COOP_ANALYSIS_ROOT`` (or ``coop-analysis --root``) overrides it, e.g. to point
+tests at a copy of the data. The data is not part of the wheel: with a
+non-editable install (``pip install .``) set ``COOP_ANALYSIS_ROOT`` to a checkout.
+A root without ``data/`` is an error here, in one place
+(:class:`~coop_analysis.errors.ProjectRootError`, saying what to set), so no
+command reads an empty tree or creates a new one.
 """
 
 from __future__ import annotations
@@ -22,21 +24,26 @@ def project_root() -> Path:
     """Return the project root (the folder that holds ``data/``).
 
     Raises:
-        ProjectRootError: ``COOP_ANALYSIS_ROOT`` is not set and the package is
-            not inside a checkout (no ``data/`` beside it), as after
-            ``pip install .``; the message says what to set.
+        ProjectRootError: ``COOP_ANALYSIS_ROOT`` names a folder that does not
+            exist or holds no ``data/``, or it is not set and the package is not
+            inside a checkout (as after ``pip install .``); one line saying
+            what to set.
     """
     env = os.environ.get("COOP_ANALYSIS_ROOT")
+    root = Path(env).resolve() if env else PACKAGE_DIR.parent
+    if (root / "data").is_dir():
+        return root
     if env:
-        return Path(env).resolve()
-    root = PACKAGE_DIR.parent
-    if not (root / "data").is_dir():
+        what = "does not exist" if not root.exists() else "holds no data/ folder"
         raise ProjectRootError(
-            f"coop_analysis is installed at {PACKAGE_DIR} without its data: set COOP_ANALYSIS_ROOT to your "
-            "checkout of coop-analysis (the folder holding data/), e.g. `export COOP_ANALYSIS_ROOT=~/coop-analysis`, "
-            "or install the checkout in editable mode (`pip install -e .`)"
+            f"project root {root} {what} (set by COOP_ANALYSIS_ROOT or --root); expected the project folder "
+            "holding data/raw, data/reference and data/curated"
         )
-    return root
+    raise ProjectRootError(
+        f"coop_analysis is installed at {PACKAGE_DIR} without its data: set COOP_ANALYSIS_ROOT to your "
+        "checkout of coop-analysis (the folder holding data/), e.g. `export COOP_ANALYSIS_ROOT=~/coop-analysis`, "
+        "or install the checkout in editable mode (`pip install -e .`)"
+    )
 
 
 def data_dir() -> Path:

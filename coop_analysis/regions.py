@@ -71,15 +71,44 @@ def resolve_province(name: str | int) -> pd.Series:
     for form in (key, _fold(key), key.removesuffix("省") if key.endswith("省") else None):
         if form is not None and form in index:
             return prov.iloc[index[form]]
-    candidates = [k for k in index if len(k) > 1]
-    close = difflib.get_close_matches(_fold(key), candidates, n=4, cutoff=0.6)
-    close += [k for k in candidates if key and (key in k or (len(key) > 1 and k in key))][:4]
     suggestions = []
-    for c in close:
+    for c in _close_names(key, index):
         label = prov.iloc[index[c]]["name_en"]
         if label not in suggestions:
             suggestions.append(label)
     raise UnknownRegionError(name, suggestions[:4])
+
+
+def _is_han(text: str) -> bool:
+    return bool(text) and all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _readings(text: str) -> list[set[str]]:
+    """Every toneless pinyin reading of each character (厦 → {sha, xia})."""
+    from pypinyin import Style, pinyin
+
+    return [set(r) for r in pinyin(text, style=Style.NORMAL, heteronym=True, errors="ignore")]
+
+
+def _close_names(key: str, index: dict[str, int]) -> list[str]:
+    """Name forms close to ``key``, best first: same sound (宁厦 → 宁夏, xizang → 西藏), then spelling
+    (Ningxai → Ningxia), then shared characters or containment."""
+    names = [k for k in index if len(k) > 1]
+    han = [k for k in names if _is_han(k)]
+    close: list[str] = []
+    if _is_han(key):
+        sound = _readings(key)
+        close += [
+            k for k in han if len(k) == len(sound) and all(a & b for a, b in zip(_readings(k), sound, strict=True))
+        ]
+        close += difflib.get_close_matches(key, han, n=4, cutoff=0.5)
+    elif key.isascii() and key.strip():
+        folded = re.sub(r"[\s'\-]+", "", key.lower())
+        spoken = {"".join(sorted(r)[0] for r in _readings(k)): k for k in han}
+        close += [spoken[s] for s in difflib.get_close_matches(folded, list(spoken), n=4, cutoff=0.8)]
+    close += difflib.get_close_matches(_fold(key), names, n=4, cutoff=0.6)
+    close += [k for k in names if key and (key in k or (len(key) > 1 and k in key))][:4]
+    return list(dict.fromkeys(close))
 
 
 def province_names(lang: str = "en") -> dict[str, str]:

@@ -7,17 +7,32 @@ schemas are built from it on first use, since importing pandera is slow.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from coop_analysis.markup import find_markup
+
 if TYPE_CHECKING:
     import pandera.pandas as pa
 
-__all__ = ["FOREIGN_KEYS", "TABLES", "VOCABULARIES", "ColumnSpec", "ForeignKey", "TableSpec", "pandera_schema"]
+__all__ = [
+    "FOREIGN_KEYS", "TABLES", "VOCABULARIES", "ColumnSpec", "ForeignKey", "TableSpec", "date_problem", "pandera_schema",
+]  # fmt: skip
 
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+#: ISO date, possibly partial (YYYY, YYYY-MM, YYYY-MM-DD); always matched in full (re.fullmatch).
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+DATE_YEARS = (1900, 2100)  # dates in the data fall in these years (inclusive)
+#: A source id: also a file name in data/raw, so no dots, slashes or white space (matched in full).
+DOC_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_\-]{2,63}"
+DOC_ID_RULE = "3–64 letters, digits, '_' or '-', starting with a letter or digit"
 LIST_SEP = "|"
+#: The pandera error texts of the checks every string column gets (see :func:`pandera_schema`).
+MARKUP_ERROR = "expected plain text without markup"
+SPACE_ERROR = "expected no leading or trailing white space"
+DATE_ERROR = "expected an ISO date that exists in the calendar"
 
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "macro_region": ("east", "central", "west", "northeast"),
@@ -54,8 +69,9 @@ class ColumnSpec:
     nullable: bool = False
     unique: bool = False
     vocabulary: str | None = None  # every value (every list item if is_list) from VOCABULARIES
-    is_list: bool = False  # "|"-separated list in one cell
-    pattern: str | None = None  # regular expression every value must match
+    is_list: bool = False  # "|"-separated list in one cell, items unique
+    pattern: str | None = None  # regular expression every value must match in full
+    date: bool = False  # an ISO date, possibly partial, that exists in the calendar (see date_problem)
 
 
 @dataclass(frozen=True)
@@ -83,7 +99,7 @@ TABLES: dict[str, TableSpec] = {
             "provinces", "reference", "provinces.csv",
             "The 31 provincial-level divisions of mainland China.",
             {
-                "adcode": _c(I, "6-digit administrative division code (GB/T 2260)", unique=True, pattern=r"^\d{2}0000$"),
+                "adcode": _c(I, "6-digit administrative division code (GB/T 2260)", unique=True, pattern=r"\d{2}0000"),
                 "name_zh": _c(S, "full Chinese name (甘肃省)", unique=True),
                 "short_zh": _c(S, "short Chinese name (甘肃)", unique=True),
                 "abbr_zh": _c(S, "one-character abbreviations, official first (甘|陇)", is_list=True),
@@ -128,7 +144,7 @@ TABLES: dict[str, TableSpec] = {
                 "level": _c(S, "prefecture, county (incl. districts) or area", vocabulary="place_level"),
                 "parent_zh": _c(S, "the prefecture of a county", nullable=True),
                 "adcode": _c(I, "6-digit code; empty for hand-added areas with no official code", nullable=True),
-                "province_adcode": _c(I, "code of the province", pattern=r"^\d{2}0000$"),
+                "province_adcode": _c(I, "code of the province", pattern=r"\d{2}0000"),
                 "province_en": _c(S, "province (provinces.name_en)"),
                 "abbr_zh": _c(S, "one-character press abbreviation (甬 for 宁波)", nullable=True),
                 "ambiguous": _c(B, "the short name exists in more than one province"),
@@ -154,7 +170,7 @@ TABLES: dict[str, TableSpec] = {
             "metrics", "curated", "metrics.csv",
             "Vocabulary of fact metrics.",
             {
-                "metric": _c(S, "identifier used in facts.metric", unique=True, pattern=r"^[a-z][a-z0-9_]*$"),
+                "metric": _c(S, "identifier used in facts.metric", unique=True, pattern=r"[a-z][a-z0-9_]*"),
                 "kind": _c(S, "count, money, share, rate or people", vocabulary="metric_kind"),
                 "description_en": _c(S, "what the metric measures"),
                 "description_zh": _c(S, "the same in Chinese"),
@@ -165,8 +181,8 @@ TABLES: dict[str, TableSpec] = {
             "initiatives", "curated", "initiatives.csv",
             "One row per cooperation story.",
             {
-                "initiative_id": _c(S, "identifier (kebab-case)", unique=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-                "doc_id": _c(S, "source (sources.doc_id)"),
+                "initiative_id": _c(S, "identifier (kebab-case)", unique=True, pattern=r"[a-z0-9]+(-[a-z0-9]+)*"),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "title_en": _c(S, "short title"),
                 "title_zh": _c(S, "short title in Chinese"),
                 "province": _c(S, "western province the story concerns (provinces.name_en)"),
@@ -174,7 +190,7 @@ TABLES: dict[str, TableSpec] = {
                 "partner_bodies": _c(S, "national or other non-provincial partners", nullable=True, is_list=True),
                 "mechanism": _c(S, "how the cooperation works", vocabulary="mechanism", is_list=True),
                 "sectors": _c(S, "sectors concerned", vocabulary="sector", is_list=True),
-                "start_date": _c(S, "ISO date, possibly partial", nullable=True, pattern=DATE_PATTERN),
+                "start_date": _c(S, "ISO date, possibly partial", nullable=True, date=True),
                 "section": _c(S, "heading of the source section it is told in"),
                 "summary_en": _c(S, "one-sentence summary"),
                 "quote": _c(S, "verbatim sentence of the normalized source"),
@@ -186,7 +202,7 @@ TABLES: dict[str, TableSpec] = {
             "Every quantity stated in a source, with its provenance.",
             {
                 "fact_id": _c(S, "identifier", unique=True),
-                "doc_id": _c(S, "source (sources.doc_id)"),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
                 "province": _c(S, "province the fact concerns (provinces.name_en)"),
                 "partner": _c(S, "partner provinces (provinces.name_en)", nullable=True, is_list=True),
@@ -197,7 +213,7 @@ TABLES: dict[str, TableSpec] = {
                 "qualifier": _c(S, "exact, approx, nearly, over, up_to or range", vocabulary="qualifier"),
                 "low": _c(F, "lower bound where the qualifier gives one", nullable=True),
                 "high": _c(F, "upper bound where the qualifier gives one", nullable=True),
-                "as_of": _c(S, "date or period the figure refers to", nullable=True, pattern=DATE_PATTERN),
+                "as_of": _c(S, "date or period the figure refers to", nullable=True, date=True),
                 "quote": _c(S, "verbatim sentence of the normalized source holding raw"),
                 "note": _c(S, "curator's note", nullable=True),
             },
@@ -207,7 +223,7 @@ TABLES: dict[str, TableSpec] = {
             "waivers", "curated", "waivers.csv",
             "Quantity-like mentions deliberately not recorded as facts, with the reason.",
             {
-                "doc_id": _c(S, "source (sources.doc_id)"),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "raw": _c(S, "the mention as written"),
                 "quote": _c(S, "verbatim sentence holding it"),
                 "reason": _c(S, "why it is not a fact", vocabulary="waiver_reason"),
@@ -224,7 +240,7 @@ TABLES: dict[str, TableSpec] = {
                 "type": _c(S, "kind of organization", vocabulary="org_type"),
                 "province": _c(S, "where it is based (provinces.name_en)", nullable=True),
                 "initiatives": _c(S, "initiatives it takes part in", nullable=True, is_list=True),
-                "doc_id": _c(S, "source (sources.doc_id)"),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "quote": _c(S, "verbatim sentence naming it"),
             },
             key="org_id",
@@ -235,8 +251,8 @@ TABLES: dict[str, TableSpec] = {
             {
                 "event_id": _c(S, "identifier", unique=True),
                 "initiative_id": _c(S, "initiative (initiatives.initiative_id); empty for context events", nullable=True),
-                "doc_id": _c(S, "source (sources.doc_id)"),
-                "date": _c(S, "ISO date, possibly partial", pattern=DATE_PATTERN),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
+                "date": _c(S, "ISO date, possibly partial", date=True),
                 "date_precision": _c(S, "day, month, early_month, end_month or year", vocabulary="date_precision"),
                 "place_zh": _c(S, "place as written", nullable=True),
                 "province": _c(S, "where it happened (provinces.name_en)", nullable=True),
@@ -279,6 +295,38 @@ FOREIGN_KEYS: tuple[ForeignKey, ...] = (
 )  # fmt: skip
 
 
+def date_problem(value: object, years: tuple[int, int] = DATE_YEARS) -> str | None:
+    """Why ``value`` is not an ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) of the calendar, or ``None``.
+
+    The whole string must match (no white space, no trailing newline), the
+    month must be 01–12, the day must exist in that month (2024-02-30 does
+    not), and the year must lie within ``years`` (inclusive; 0000 and 9999 do
+    not).
+    """
+    if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value, flags=re.ASCII):
+        return "expected an ISO date YYYY, YYYY-MM or YYYY-MM-DD"
+    parts = [int(p) for p in value.split("-")]
+    if not years[0] <= parts[0] <= years[1]:
+        return f"expected a year from {years[0]} to {years[1]}"
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        return "expected a month from 01 to 12"
+    if len(parts) > 2:
+        try:
+            dt.date(*parts)
+        except ValueError:
+            return f"expected a day that exists in {value[:7]}"
+    return None
+
+
+def _date_check():  # type: ignore[no-untyped-def]
+    import pandera.pandas as pa
+
+    def ok(value: object) -> bool:
+        return not isinstance(value, str) or date_problem(value) is None
+
+    return pa.Check(ok, element_wise=True, error=DATE_ERROR)
+
+
 def _list_check(vocabulary: tuple[str, ...] | None, pattern: str | None):  # type: ignore[no-untyped-def]
     import pandera.pandas as pa
 
@@ -288,12 +336,24 @@ def _list_check(vocabulary: tuple[str, ...] | None, pattern: str | None):  # typ
         if not isinstance(value, str):
             return True  # missing values are judged by nullable
         items = value.split(LIST_SEP)
-        if any(not i.strip() or i != i.strip() for i in items):
+        if any(not i.strip() or i != i.strip() for i in items) or len(set(items)) != len(items):
+            return False
+        if pattern is not None and not all(re.fullmatch(pattern, i) for i in items):
             return False
         return allowed is None or all(i in allowed for i in items)
 
     what = f"'|'-separated items from {sorted(allowed)}" if allowed else "'|'-separated non-empty items"
-    return pa.Check(ok, element_wise=True, error=f"expected {what}")
+    return pa.Check(ok, element_wise=True, error=f"expected {what}, each once")
+
+
+def _text_checks(is_list: bool) -> list[Any]:
+    """Checks of every string column: no surrounding white space (list items: see _list_check), no markup
+    or control characters (see :func:`coop_analysis.markup.find_markup`)."""
+    import pandera.pandas as pa
+
+    space = pa.Check(lambda v: not isinstance(v, str) or v == v.strip(), element_wise=True, error=SPACE_ERROR)
+    markup = pa.Check(lambda v: find_markup(v) is None, element_wise=True, error=MARKUP_ERROR)
+    return [markup] if is_list else [space, markup]
 
 
 @cache
@@ -311,15 +371,17 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
         elif vocab:
             checks.append(pa.Check.isin(vocab, error=f"expected one of {list(vocab)}"))
         if c.pattern and not c.is_list:
-            if c.dtype == I:
-                checks.append(
-                    pa.Check(
-                        lambda s, p=c.pattern: s.astype("string").str.match(p), error=f"expected to match {c.pattern}"
-                    )
+            checks.append(
+                pa.Check(
+                    lambda s, p=c.pattern: s.astype("string").str.fullmatch(p).fillna(True).astype(bool),
+                    error=f"expected to match {c.pattern} in full",
                 )
-            else:
-                checks.append(pa.Check.str_matches(c.pattern, error=f"expected to match {c.pattern}"))
-        if c.dtype == S and not c.nullable:
-            checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="expected a non-blank value"))
+            )
+        if c.date:
+            checks.append(_date_check())
+        if c.dtype == S:
+            checks += _text_checks(c.is_list)
+            if not c.nullable:
+                checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, error="expected a non-blank value"))
         columns[col] = pa.Column(c.dtype, checks=checks, nullable=c.nullable, unique=c.unique, coerce=True)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, name=spec.filename)

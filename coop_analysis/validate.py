@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coop_analysis.datasets import _rel, read_and_validate, source_text, table_path
+from coop_analysis.datasets import _rel, read_validated, source_text, table_path
 from coop_analysis.errors import DataValidationError, QuantityError, SourceError
 from coop_analysis.quantities import extract_quantities, parse_quantity
 from coop_analysis.schemas import FOREIGN_KEYS, LIST_SEP, TABLES
@@ -49,10 +49,11 @@ class ValidationReport:
             raise DataValidationError(self.problems)
 
 
-def _where(table: str, idx: int, frame: pd.DataFrame, column: str) -> str:
+def _where(table: str, line: int, frame: pd.DataFrame, column: str) -> str:
+    """Where a cell is; ``frame`` is indexed by file line (as :func:`validate_all` reads the tables)."""
     spec = TABLES[table]
-    key = f" ({spec.key} {frame.at[idx, spec.key]})" if spec.key else ""
-    return f"{_rel(table_path(table))}, line {idx + 2}{key}, column '{column}'"
+    key = f" ({spec.key} {frame.at[line, spec.key]})" if spec.key else ""
+    return f"{_rel(table_path(table))}, line {line}{key}, column '{column}'"
 
 
 def _missing(value: object) -> bool:
@@ -198,7 +199,9 @@ def validate_all() -> ValidationReport:
     tables: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         try:
-            tables[name] = read_and_validate(name)
+            frame, lines = read_validated(name)
+            frame.index = lines  # problems name the file line of each row
+            tables[name] = frame
             report.counts[name] = len(tables[name])
         except DataValidationError as exc:
             report.problems.extend(exc.problems)

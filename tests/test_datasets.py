@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import pickle
-
 import pandas as pd
 import pytest
 
@@ -61,31 +59,18 @@ def test_facts_carry_every_seed_quantity_with_bounds() -> None:
 
 
 def test_disk_cache_is_used_and_invalidated(project_copy) -> None:  # type: ignore[no-untyped-def]
-    ca.load_metrics()
-    cached = list(paths.cache_dir().glob("metrics-*.pkl"))
-    assert len(cached) == 1
-    # a new process would read the pickle: simulate by clearing memory only
-    from coop_analysis import datasets
+    from coop_analysis import cache
 
-    datasets._memory.clear()
-    with cached[0].open("rb") as fh:
-        assert isinstance(pickle.load(fh), pd.DataFrame)
-    assert len(ca.load_metrics()) == len(pd.read_csv(project_copy / "data/curated/metrics.csv"))
-    # editing the file changes the key: the edit is seen, the old pickle replaced
+    first = ca.load_metrics()
+    cached = list(paths.cache_dir().glob("metrics-*.arrow"))
+    assert len(cached) == 1
+    cache._memory.clear()  # a new process reads the file: simulate by clearing memory only
+    pd.testing.assert_frame_equal(ca.load_metrics(), first)
+    # editing the file changes the key: the edit is seen, the old cache file replaced
     path = project_copy / "data/curated/metrics.csv"
     path.write_text(path.read_text(encoding="utf-8") + "extra_metric,count,An extra,额外\n", encoding="utf-8")
     assert "extra_metric" in set(ca.load_metrics()["metric"])
-    assert len(list(paths.cache_dir().glob("metrics-*.pkl"))) == 1
-
-
-def test_corrupt_cache_is_rebuilt(project_copy) -> None:  # type: ignore[no-untyped-def]
-    ca.load_metrics()
-    from coop_analysis import datasets
-
-    datasets._memory.clear()
-    for f in paths.cache_dir().glob("metrics-*.pkl"):
-        f.write_bytes(b"not a pickle")
-    assert len(ca.load_metrics()) > 0
+    assert len(list(paths.cache_dir().glob("metrics-*.arrow"))) == 1
 
 
 def test_unknown_table_name() -> None:

@@ -21,6 +21,9 @@ def test_checkout_and_environment_variable(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("COOP_ANALYSIS_ROOT", raising=False)
     assert paths.project_root() == PROJECT
     monkeypatch.setenv("COOP_ANALYSIS_ROOT", str(tmp_path))
+    with pytest.raises(ProjectRootError, match="holds no data/ folder"):  # never an empty project
+        paths.project_root()
+    (tmp_path / "data").mkdir()
     assert paths.project_root() == tmp_path.resolve()
 
 

@@ -32,6 +32,14 @@ def test_unknown_region_suggests_close_matches() -> None:
     assert isinstance(err.value, LookupError)
 
 
+@pytest.mark.parametrize(("name", "first"), [("宁厦", "Ningxia"), ("新僵", "Xinjiang"), ("黑龍江", "Heilongjiang"),
+                                             ("Ningxai", "Ningxia"), ("Guangdon", "Guangdong")])  # fmt: skip
+def test_suggestions_by_sound_and_characters(name: str, first: str) -> None:
+    with pytest.raises(UnknownRegionError) as err:
+        resolve_province(name)
+    assert err.value.suggestions[0] == first, err.value.suggestions
+
+
 @pytest.mark.parametrize(("place", "province"), [
     ("保山", "Yunnan"), ("闵行", "Shanghai"), ("黔东南", "Guizhou"), ("佛山", "Guangdong"), ("石嘴山", "Ningxia"),
     ("银川", "Ningxia"), ("阿里", "Tibet"), ("札达", "Tibet"), ("日土", "Tibet"), ("噶尔", "Tibet"), ("宁波", "Zhejiang"),

@@ -78,7 +78,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         f"{CUR}/facts.csv",
         lambda p: _edit(p, 3, "as_of", "Feb 2025"),
-        ["facts.csv", "line 5", "column 'as_of'", "expected to match"],
+        ["facts.csv", "line 5", "column 'as_of'", "expected an ISO date"],
     ),
     (
         f"{CUR}/initiatives.csv",
