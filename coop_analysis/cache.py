@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,8 @@ _digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
 
 def _file_digest(path: Path) -> str:
     st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        return f"not a file ({st.st_mode:o})"  # the loader reports it
     stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     known = _digests.get(str(path))
     if known is not None and known[0] == stamp:

@@ -261,8 +261,8 @@ def load_table(name: str) -> pd.DataFrame:
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; known: {sorted(TABLES)}")
     path = table_path(name)
-    if not path.exists():
-        raise DataValidationError([f"{_rel(path)}: file not found"])
+    if not path.is_file():
+        read_csv_lines(path)  # raises, naming the problem
     return set_attrs(_cached(name, [path], lambda: read_and_validate(name, path)), name, [path])
 
 
