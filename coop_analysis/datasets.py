@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 
 from coop_analysis import cache, paths
 from coop_analysis.errors import DataValidationError, SourceError
-from coop_analysis.meta import set_attrs, table_docstring
 from coop_analysis.markup import find_markup
+from coop_analysis.meta import set_attrs, table_docstring
 from coop_analysis.schemas import (
     DATE_ERROR,
     DOC_ID_PATTERN,

@@ -49,11 +49,11 @@ class ValidationReport:
             raise DataValidationError(self.problems)
 
 
-def _where(table: str, line: int, frame: pd.DataFrame, column: str) -> str:
-    """Where a cell is; ``frame`` is indexed by file line (as :func:`validate_all` reads the tables)."""
+def _where(table: str, idx: int, frame: pd.DataFrame, column: str) -> str:
+    """Where a cell is: row ``idx`` is on file line ``idx + 2`` (see :func:`validate_all`)."""
     spec = TABLES[table]
-    key = f" ({spec.key} {frame.at[line, spec.key]})" if spec.key else ""
-    return f"{_rel(table_path(table))}, line {line}{key}, column '{column}'"
+    key = f" ({spec.key} {frame.at[idx, spec.key]})" if spec.key else ""
+    return f"{_rel(table_path(table))}, line {idx + 2}{key}, column '{column}'"
 
 
 def _missing(value: object) -> bool:
@@ -200,7 +200,9 @@ def validate_all() -> ValidationReport:
     for name in TABLES:
         try:
             frame, lines = read_validated(name)
-            frame.index = lines  # problems name the file line of each row
+            # Every check names row idx as line idx + 2 (header on line 1): with this index that is the
+            # row's own line in the file, also after blank lines and cells spanning lines.
+            frame.index = [n - 2 for n in lines]
             tables[name] = frame
             report.counts[name] = len(tables[name])
         except DataValidationError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import coop_analysis as ca
-from coop_analysis import datasets
+from coop_analysis import cache
 from coop_analysis.meta import SOURCES, tables
 from coop_analysis.schemas import FOREIGN_KEYS, TABLES
 
@@ -59,7 +59,7 @@ def test_attrs_describe_the_table(name: str) -> None:
 
 def test_attrs_survive_the_disk_cache_and_are_per_copy() -> None:
     first = ca.load_facts()
-    datasets._memory.clear()  # the next load reads the disk cache
+    cache._memory.clear()  # the next load reads the disk cache
     second = ca.load_facts()
     assert second.attrs == first.attrs
     second.attrs["table"] = "changed"
