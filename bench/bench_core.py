@@ -237,7 +237,7 @@ def bench_parse(n: int, seed: int, passes: int = 3) -> None:
     print("2. parse_quantity throughput (one process, one thread)")
     print("=" * 78)
     from coop_analysis import QuantityError, parse_quantity
-    from coop_analysis import quantities as qmod
+    from coop_analysis.numerals import read_number
 
     t0 = time.perf_counter()
     exprs = make_expressions(n, seed)
@@ -248,10 +248,7 @@ def bench_parse(n: int, seed: int, passes: int = 3) -> None:
     print("   forms: " + ", ".join(f"{k} {v:,}" for k, v in sorted(forms.items(), key=lambda kv: -kv[1])))
     print("   sample: " + "  ".join(texts[i].replace("\n", "\\n") for i in range(0, 40 * 997, 997)[:24]))
 
-    t0 = time.perf_counter()
-    parse_quantity("三十五家")  # imports cn2an (lazy import in the library): not part of the timing
-    print(f"   first Chinese numeral (lazy import of cn2an): {time.perf_counter() - t0:.3f} s (excluded)")
-    clear = getattr(qmod._cn_to_float, "cache_clear", None)
+    clear = read_number.cache_clear
 
     def one_pass() -> tuple[float, list]:
         if clear:

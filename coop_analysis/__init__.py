@@ -5,8 +5,8 @@ Typical use in JupyterLab::
     from coop_analysis import load_facts
     facts = load_facts()
 
-Importing the package is cheap: pandas, pandera, matplotlib and the Chinese
-numeral library are imported only when a function needs them, and the
+Importing the package is cheap: pandas, pandera and matplotlib are imported
+only when a function needs them, and the
 submodules listed by ``dir(coop_analysis)`` (``profiles``, ``figures``,
 ``plots``, ``narrative`` …) are imported on first use (``ca.profiles``).
 """
@@ -43,7 +43,8 @@ from coop_analysis.exports import export, read_export
 from coop_analysis.fonts import chinese_plots, use_chinese_font
 from coop_analysis.meta import describe
 from coop_analysis.money import to_cny
-from coop_analysis.quantities import Quantity, extract_quantities, parse_quantity
+from coop_analysis.extraction import extract_quantities, parse_quantities
+from coop_analysis.quantities import Quantity, parse_quantity
 from coop_analysis.regions import find_places, official_partners, resolve_place, resolve_province
 from coop_analysis.text import normalize_text, split_sections, split_sentences
 from coop_analysis.views import facts_view, long_form, view
@@ -79,6 +80,7 @@ __all__ = [
     "long_form",
     "normalize_text",
     "official_partners",
+    "parse_quantities",
     "parse_quantity",
     "read_export",
     "readable_display",

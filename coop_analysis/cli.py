@@ -73,11 +73,17 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 40):  # fmt: skip
-            cols = ["start", "raw_normalized", "value", "unit", "qualifier", "section", "provinces", "status", "ref"]
-            table = frame[cols].to_string(index=False) if len(frame) else "no quantities found"
+            cols = ["start", "raw_normalized", "value", "unit", "qualifier", "section", "provinces", "status", "ref",
+                    "problem"]  # fmt: skip
+            shown = frame[cols].assign(problem=frame["problem"].fillna("")) if len(frame) else None
+            table = shown.to_string(index=False) if shown is not None else "no quantities found"
         # A text's control characters (terminal escape sequences …) are shown, not sent to the terminal.
         print(CONTROL_PATTERN.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() != "\n" else "\n", table))
-        print(f"{len(frame)} candidate(s); {int(frame['curated'].sum()) if len(frame) else 0} already curated")
+        unparsed = int(frame["problem"].notna().sum()) if len(frame) else 0
+        print(
+            f"{len(frame)} candidate(s); {int(frame['curated'].sum()) if len(frame) else 0} already curated"
+            + (f"; {unparsed} not read (value missing, see problem)" if unparsed else "")
+        )
     return 0
 
 

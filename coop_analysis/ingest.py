@@ -226,7 +226,7 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
         waiver reason) and ``curated`` (status is not ``new``).
     """
     from coop_analysis.datasets import load_facts, load_waivers
-    from coop_analysis.quantities import extract_with_positions
+    from coop_analysis.extraction import extract_with_positions
     from coop_analysis.regions import find_places
     from coop_analysis.text import split_sections, split_sentences
 

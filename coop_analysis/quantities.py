@@ -1,137 +1,49 @@
 """Quantities in Chinese text: parse one (``parse_quantity``) or find them all.
 
-The contract (``shared/design.md``, "Quantity contract") in short:
+The contract (README, "Quantities"; ``shared/design.md``, "Quantity contract"):
 
-* ``value`` is the stated number, scaled (万 1e4, 亿 1e8, 万亿 1e12); Arabic,
-  full-width and Chinese numerals; ``,`` and ``，`` thousands separators.
-* ``unit`` is ISO 4217 for money (``CNY`` for 元/人民币, ``USD``, ``EUR``,
-  ``HKD``, ``JPY``, ``GBP``), ``percent``, ``pp`` (个百分点), ``bp`` (基点), or
-  the measure word as written (项 家 名 人 人次 个 批 …).
-* ``qualifier`` with its bounds:
+* ``value`` is the stated number, scaled (万 1e4, 亿 1e8, 万亿 1e12), with its
+  sign; numbers are read by :mod:`coop_analysis.numerals`.
+* ``unit`` is ISO 4217 for money, ``percent`` (also for 成 and ‰), ``pp``,
+  ``bp``, or the measure word as written (tables in :mod:`coop_analysis.units`).
+* ``qualifier`` is exact, approx, nearly, over, up_to or range, with bounds:
+  exact low = high = value; approx none; nearly high; over low; up_to high;
+  range low and high (value = midpoint).
 
-  ========  ==============================================  =====  =====
-  exact     (none) 达 达到 共计                               value  value
-  approx    约 大约 … 左右 上下                               –      –
-  nearly    近 将近 接近                                      –      value
-  over      超过 逾 至少 不少于 … 余 多 以上                  value  –
-  up_to     最高 最多 最高可达 不超过 不到 不足 … 以内 以下   –      value
-  range     3至5, 1万-5万, 两到三万, 十几, 几十, 数百        low    high
-  ========  ==============================================  =====  =====
-
-  A range's ``value`` is its midpoint; 几/数 stands for any digit 1–9
-  (十几 = 11–19, 几十 = 10–90).
-
-Dates and years (2024年, 3月26日), times, ordinals (第二届, 首批) and codes
-(颜料红254) are not quantities. In running text a bare 一 before a measure
-word (一批, 一家, 一年来) is the indefinite article and is not extracted, but
-``parse_quantity("一家")`` still reads it as 1 家.
+**Never a guess.** A form that is not fully understood is rejected by
+:func:`parse_quantity` (``QuantityError`` naming the text and the reason) and
+reported by :func:`extract_quantities` as an *unparsed* mention (``value``
+missing, ``problem`` saying why); it is never read in part. Dates, years,
+ordinals, codes, idioms and the indefinite 一 (一批, 一家) are not quantities and
+are not reported.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from collections import namedtuple
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from coop_analysis.errors import QuantityError
-from coop_analysis.text import NormalizedText, normalize_with_offsets, split_sentences
+from coop_analysis.numerals import CN_DIGITS, CN_NUMERAL_CHARS, FINANCIAL_DIGITS, read_number
+from coop_analysis.units import (
+    AMBIGUOUS_CURRENCIES,
+    COMPOUND_UNITS,
+    CURRENCIES,
+    CURRENCY_SYMBOLS,
+    IDIOMS,
+    MEASURE_WORDS,
+    PREFIX_QUALIFIER,
+    SPECIAL_UNITS,
+    SUFFIX_QUALIFIER,
+    TRADITIONAL,
+)
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["CURRENCIES", "QUALIFIERS", "Quantity", "QuantityError", "extract_quantities", "parse_quantity"]
+__all__ = ["CURRENCIES", "QUALIFIERS", "Quantity", "QuantityError", "parse_quantity"]
 
 QUALIFIERS: tuple[str, ...] = ("exact", "approx", "nearly", "over", "up_to", "range")
-
-_PREFIX_QUALIFIER = {
-    "达": "exact",
-    "达到": "exact",
-    "共计": "exact",
-    "约": "approx",
-    "大约": "approx",
-    "约为": "approx",
-    "近": "nearly",
-    "将近": "nearly",
-    "接近": "nearly",
-    "超过": "over",
-    "逾": "over",
-    "至少": "over",
-    "不少于": "over",
-    "不低于": "over",
-    "最高": "up_to",
-    "最多": "up_to",
-    "最高可达": "up_to",
-    "最高可至": "up_to",
-    "最高达": "up_to",
-    "最多可达": "up_to",
-    "不超过": "up_to",
-    "不到": "up_to",
-    "不足": "up_to",
-}
-_INFIX_QUALIFIER = {"余": "over", "多": "over"}
-_SUFFIX_QUALIFIER = {
-    "左右": "approx",
-    "上下": "approx",
-    "以上": "over",
-    "以内": "up_to",
-    "以下": "up_to",
-}
-
-CURRENCIES: dict[str, str] = {
-    "元": "CNY",
-    "人民币": "CNY",
-    "美元": "USD",
-    "欧元": "EUR",
-    "港元": "HKD",
-    "港币": "HKD",
-    "日元": "JPY",
-    "英镑": "GBP",
-}
-_SPECIAL_UNITS = {"%": "percent", "个百分点": "pp", "百分点": "pp", "个基点": "bp", "基点": "bp"}
-#: Measure words and units kept as written, longest first in the pattern.
-MEASURE_WORDS: tuple[str, ...] = (
-    "平方公里", "平方米", "公顷", "公里", "千米", "人次", "个月", "周年",
-    "人", "名", "位", "项", "家", "个", "批", "期", "场", "亩", "吨", "年", "天",
-    "次", "件", "台", "套", "条", "座", "所", "户", "款", "种", "类", "支", "只",
-    "篇", "份", "倍", "辆", "架", "艘", "株",
-)  # fmt: skip
-
-_SCALES = {"百": 1e2, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
-_CN_DIGITS = "零〇一二两三四五六七八九"
-
-
-def _alt(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
-
-
-_AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
-_AR_SCALE = r"(?:万亿|千万|百万|十万|亿|万|千|百)"
-_CN = rf"(?:[{_CN_DIGITS}十]|[几数](?=[十百千万亿]))(?:[{_CN_DIGITS}十百千万亿几])*"
-_NUM = rf"(?:{_AR}{_AR_SCALE}?|{_CN})"
-_UNIT = _alt(list(CURRENCIES) + list(_SPECIAL_UNITS) + list(MEASURE_WORDS))
-_RANGE_SEP = r"(?:至|到|-|~|～|—|－|–)"
-_AR_NUMBER = re.compile(rf"({_AR})({_AR_SCALE})?")
-
-_PATTERN = re.compile(
-    rf"""
-    (?P<prefix>{_alt(_PREFIX_QUALIFIER)})?
-    (?:
-        百分之(?P<pct>{_NUM}(?:{_RANGE_SEP}(?:百分之)?{_NUM})?)
-      |
-        (?<![\d.{_CN_DIGITS}十百千万亿几])
-        (?P<low>{_NUM})(?P<lowpct>%)?
-        (?:(?P<sep>{_RANGE_SEP})(?P<high>{_NUM}))?
-        (?P<infix>余|多)?
-        (?P<scale>{_AR_SCALE})?
-        (?P<unit>{_UNIT})
-    )
-    (?P<suffix>左右|上下(?![游级])|以上|以内|以下)?
-    """,
-    re.VERBOSE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,103 +56,420 @@ class Quantity:
     low: float | None
     high: float | None
 
-
-@lru_cache(maxsize=4096)
-def _cn_to_float(text: str) -> float:
-    import cn2an  # lazy: only Chinese numerals need it, and it is slow to import
-
-    try:
-        return float(cn2an.cn2an(text, "smart"))
-    except (ValueError, KeyError) as exc:
-        raise QuantityError(f"{text!r} is not a Chinese numeral cn2an can read") from exc
+    def to_dict(self) -> dict[str, Any]:
+        """``{"value", "unit", "qualifier", "low", "high"}`` (also for ``pd.Series(q.to_dict())``)."""
+        return asdict(self)
 
 
-def _number(text: str) -> tuple[float, float]:
-    """Read one number (possibly with 几) as its ``(low, high)`` reading."""
-    if text[0].isdigit():
-        m = _AR_NUMBER.fullmatch(text)
-        if m is None:
-            raise QuantityError(f"{text!r} is not a number")
-        v = float(m.group(1).replace(",", "").replace("，", "")) * _SCALES.get(m.group(2) or "", 1.0)
-        return v, v
-    if "几" in text or text[0] == "数":
-        base = "几" + text[1:] if text[0] == "数" else text
-        return _cn_to_float(base.replace("几", "一")), _cn_to_float(base.replace("几", "九"))
-    v = _cn_to_float(text)
-    return v, v
+# ------------------------------------------------------------------ the pattern
 
 
-def _scale_suffix(text: str) -> str:
-    for s in ("万亿", "亿", "万", "千", "百"):
-        if text.endswith(s):
-            return s
-    return ""
+def _alt(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a trie (``人(?:次|民币元?)?``): one
+    branch per first character instead of one per word keeps the large alternations fast."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def rx(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + rx(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        inner = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" not in node:
+            return inner
+        return inner + "?" if len(alts) == 1 and len(alts[0]) == 1 else f"(?:{inner})?"
+
+    return rx(tree)
 
 
-def _unit_code(unit: str) -> str:
-    return CURRENCIES.get(unit) or _SPECIAL_UNITS.get(unit) or unit
+_CNCH = "".join(sorted(CN_NUMERAL_CHARS - {"点"})) + "拾佰仟"
+_DIG = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
+_D = "0-9一二两三四五六七八九壹贰叁肆伍陆柒捌玖"  # one digit of a money sub-unit
+_AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?(?:[万亿千百]\d+(?:\.\d+)?)*"
+_CN = (
+    rf"(?:[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|[几数](?=[十百千万亿拾佰仟])|[百千万亿佰仟])"
+    rf"[{_CNCH}]*(?:点[{_DIG}]+[十百千万亿]*)?"
+)
+_NUM = rf"(?:{_AR}|{_CN})"
+_SCALE = r"(?:万亿|亿亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?!克|米|瓦)|百|兆(?!瓦))"
+_UNIT_WORDS = [*CURRENCIES, *AMBIGUOUS_CURRENCIES, *SPECIAL_UNITS, *COMPOUND_UNITS, *MEASURE_WORDS]
+_UNIT = _alt(_UNIT_WORDS)
+_CUR_AFTER = _alt([w for w, (_, f) in CURRENCIES.items() if f == 1.0 and w not in ("元", "块钱")])
+_CUR_BEFORE = _alt(
+    [w for w, (_, f) in CURRENCIES.items() if f == 1.0 and w not in ("元", "块钱")] + list(CURRENCY_SYMBOLS)
+)
+_SEP = r"(?:——|--|~~|至|到|[-~～—–－])"
+_SIGN = r"(?:负|零下|[-−－])"
+_PRE = _alt(PREFIX_QUALIFIER)
+_SUFFIX = _alt(w for w in SUFFIX_QUALIFIER if w != "上下") + r"|上下(?![游级])"
 
-
-def _build(m: re.Match[str]) -> Quantity | None:
-    """Turn a pattern match into a Quantity, or None for a date/ordinal look-alike."""
-    g = m.groupdict()
-    if g["pct"] is not None:
-        parts = re.split(_RANGE_SEP, g["pct"], maxsplit=1)
-        low_txt = parts[0]
-        high_txt = parts[1].removeprefix("百分之") if len(parts) > 1 else None
-        unit = "percent"
-    else:
-        low_txt, high_txt = g["low"], g["high"]
-        unit = _unit_code(g["unit"])
-        if g["lowpct"] and unit != "percent":
-            return None  # "5%-10个" is no quantity
-        if unit == "年" and high_txt is None and re.fullmatch(r"(1[89]|2[01])\d\d", low_txt):
-            return None  # a year, e.g. 2024年
-        if unit == "年" and high_txt and re.fullmatch(r"\d{4}", low_txt):
-            return None  # a span of years, e.g. 2023-2025年
-    if g.get("scale"):
-        if _scale_suffix(low_txt) or (high_txt and _scale_suffix(high_txt)):
-            return None  # 1万余万元 is no quantity
-        low_txt += g["scale"]  # 20余万元: the scale follows 余/多
-        high_txt = high_txt + g["scale"] if high_txt else None
-    if high_txt is not None:
-        scale = _scale_suffix(high_txt)
-        if scale and not _scale_suffix(low_txt):
-            low_txt += scale  # 1-5万, 两到三万: the scale is shared
-        lo, _ = _number(low_txt)
-        _, hi = _number(high_txt)
-        if hi < lo:
-            return None
-        return Quantity((lo + hi) / 2, unit, "range", lo, hi)
-    lo, hi = _number(low_txt)
-    if lo != hi:
-        return Quantity((lo + hi) / 2, unit, "range", lo, hi)
-    value = lo
-    qualifier = "exact"
-    if g["prefix"]:
-        qualifier = _PREFIX_QUALIFIER[g["prefix"]]
-    elif g.get("infix"):
-        qualifier = _INFIX_QUALIFIER[g["infix"]]
-    elif g["suffix"]:
-        qualifier = _SUFFIX_QUALIFIER[g["suffix"]]
-    low = value if qualifier in ("exact", "over") else None
-    high = value if qualifier in ("exact", "nearly", "up_to") else None
-    return Quantity(value, unit, qualifier, low, high)
-
-
-_FULLWIDTH_TABLE = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"％": "%", "．": "."})
-# Traditional forms of the characters numbers, units and qualifiers use, mapped
-# one-for-one to simplified ones so that offsets do not move.
-_TRADITIONAL = str.maketrans(
-    dict(
-        zip(
-            "萬億兩個項場條臺種類隻輛約餘幾數達過將計內點幣歐圓噸畝筆貳參陸簽",
-            "万亿两个项场条台种类只辆约余几数达过将计内点币欧元吨亩笔贰参陆签",
-            strict=True,
-        )
+# Every character a quantity can start with: a fast first test at each position of a text.
+_FIRST = "".join(
+    sorted(
+        set("从负零−－百千万几数" + _CNCH)
+        | {w[0] for w in PREFIX_QUALIFIER}
+        | {w[0] for w in CURRENCY_SYMBOLS}
+        | {w[0] for w in CURRENCIES}
     )
 )
-_WS = re.compile(r"\s+")
+_PATTERN = re.compile(
+    rf"""
+    (?=[{re.escape(_FIRST)}\d\-])
+    (?P<from_>从)?
+    (?P<pre>{_PRE})?
+    (?:(?P<cur>{_CUR_BEFORE})(?P<pre2>{_PRE})?)?
+    (?:
+        (?=[负零\-−－]{{0,2}}[百千万]分之)(?P<psign>{_SIGN})?
+        (?P<pw>百分之|千分之|万分之)(?P<p1>{_NUM})
+        (?:(?P<psep>{_SEP})(?P<psign2>{_SIGN})?(?:百分之|千分之|万分之)?(?P<p2>{_NUM}))?
+      |
+        (?P<sign>{_SIGN})?
+        (?<![\d.{_CNCH}])(?<!\d[,，])
+        (?P<n1>{_NUM})(?P<i1>余|多|来)?(?P<s1>{_SCALE})?
+        (?:(?=[^至到~～—–－\-]{{0,9}}[至到~～—–－\-])(?P<u1>{_UNIT})?(?P<sep>{_SEP})(?P<sign2>{_SIGN})?(?P<n2>{_NUM})(?P<i2>余|多|来)?(?P<s2>{_SCALE})?)?
+        (?P<i3>余|多)?
+        (?P<unit>{_UNIT})?(?(unit)|(?(cur)|(?!)))
+        (?P<cur2>{_CUR_AFTER})?
+        (?P<tail>(?<=[元块角毛])
+            (?:(?P<j>零?[{_D}])(?P<jw>[角毛])(?:零?(?P<f>[{_D}])(?:分(?!钟))?)?|零?(?P<f2>[{_D}])分(?!钟)|(?P<bare>[{_D}])(?![分{_DIG}]))?
+            (?P<qian>钱|整)?
+        )?
+        (?P<ctail>(?<=成)[一二三四五六七八九])?
+        (?P<post>有余|多|余|半)?
+    )
+    (?P<suffix>{_SUFFIX})?
+    """,
+    re.VERBOSE,
+)
+# A number with a scale word but no unit (两千多万, 5.3万亿), or a round number
+# with its marker (上亿, 近万): reported unparsed when nothing else reads it.
+_NO_UNIT = re.compile(
+    rf"(?=[\d零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾几数上近逾过破超])(?<![\d.{_CNCH}])(?<!\d[,，])"
+    rf"(?:(?:{_AR})(?:余|多)?(?:万亿|千亿|百亿|千万|百万|亿|万|兆)|[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾几数][{_CNCH}]*(?:余|多)?[万亿兆]"
+    rf"|(?:上|近|逾|过|破|超)[百千万亿]+)(?:余|多)?"
+)
+_FRACTION = re.compile(
+    r"(?=[\d零〇一二两三四五六七八九十])(?<![\d零〇一二两三四五六七八九十])(?:\d+|[零〇一二两三四五六七八九十]+)分之(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千点]+)"
+)
+_IDIOM = re.compile(_alt(IDIOMS))
+_TRADITIONAL_CHAR = re.compile("[" + re.escape("".join(chr(c) for c in TRADITIONAL)) + "]")
+_DATE_AFTER_YEAR = re.compile(rf"(?:\d{{1,2}}|[{_DIG}十]{{1,3}})月")
+_ENDS_IN_DIGIT = re.compile(rf"[\d{_CNCH}]$")
+_BEFORE_SEP = re.compile(rf"(?:[\d{_CNCH}%‰)）][余多]?(?:{_UNIT})?|[含])[)）]?$")
+_UNIT_CHARS = frozenset("".join(_UNIT_WORDS))
+
+_NEUTRAL = "exact"  # 达/共计 … add nothing to another marker
+_SKIP = "skip"  # a sentinel: the match is not a quantity at all
+
+
+_new_groups = tuple.__new__
+_Groups = namedtuple("_Groups", sorted(_PATTERN.groupindex, key=_PATTERN.groupindex.__getitem__))  # type: ignore[misc]
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one match means: a quantity, a problem (unparsed) or nothing (skip)."""
+
+    quantity: Quantity | None
+    problem: str | None
+    start: int
+    end: int
+    skip: str | None = None
+    groups: Any = None
+
+
+def _bad(start: int, end: int, problem: str) -> _Reading:
+    return _Reading(None, problem, start, end)
+
+
+def _qualifier(g: Any, pre: str | None, in_range: bool) -> tuple[str, str | None]:
+    """The qualifier from all markers, or ("", problem) when they disagree."""
+    if not (pre or g.pre2 or g.suffix or g.i1 or g.i3 or g.post):
+        return ("range" if in_range else "exact"), None
+    found = set()
+    if pre:
+        found.add(PREFIX_QUALIFIER[pre])
+    if g.pre2:
+        found.add(PREFIX_QUALIFIER[g.pre2])
+    if g.suffix:
+        found.add(SUFFIX_QUALIFIER[g.suffix])
+    if not g.pw:
+        if g.i1:
+            found.add("approx" if g.i1 == "来" else "over")
+        if g.i3 or g.post in ("多", "余", "有余"):
+            found.add("over")
+    found.discard(_NEUTRAL)
+    if in_range:
+        if found:
+            return "", "a range with a qualifier (an approximate or open range) is not read"
+        return "range", None
+    if len(found) > 1:
+        return "", "qualifiers that disagree (" + " and ".join(sorted(found)) + ")"
+    return (found.pop() if found else "exact"), None
+
+
+def _unit(g: Any) -> tuple[str, float, str | None, float, str | None]:
+    """(unit code, factor, qualifier from a compound unit, value to add, problem)."""
+    unit, cur = g.unit, g.cur
+    cur_code = (CURRENCY_SYMBOLS.get(cur) or CURRENCIES[cur][0]) if cur else None
+    if unit is None:
+        return (cur_code or ""), 1.0, None, 0.0, None
+    extra_q: str | None = None
+    extra = 0.0
+    if unit in CURRENCIES:
+        code, factor = CURRENCIES[unit]
+    elif unit in SPECIAL_UNITS:
+        code, factor = SPECIAL_UNITS[unit]
+    elif unit in COMPOUND_UNITS:
+        code, extra_q, extra = COMPOUND_UNITS[unit]
+        factor = 1.0
+    elif unit in AMBIGUOUS_CURRENCIES:
+        return "", 1.0, None, 0.0, AMBIGUOUS_CURRENCIES[unit]
+    else:
+        code, factor = unit, 1.0
+    if g.cur2:
+        if unit != "元":
+            return "", 1.0, None, 0.0, f"two currencies ({unit}, {g.cur2})"
+        code = CURRENCIES[g.cur2][0]  # 5亿元港币: 元 is the unit of the currency named after it
+    if cur_code:
+        if unit == "元" and not g.cur2 and (cur not in CURRENCY_SYMBOLS or cur_code == "CNY"):
+            code = cur_code  # 港币5亿元, ￥5000万元
+        elif code != cur_code:
+            return "", 1.0, None, 0.0, f"two currencies ({cur}, {unit})"
+    return code, factor, extra_q, extra, None
+
+
+def _digit(d: str) -> int:
+    return int(d) if d.isdigit() else CN_DIGITS[d]
+
+
+def _money_tail(g: Any, following: str) -> tuple[float, str | None]:
+    """Sub-units after 元/块 (45元6角 → +0.6) or 角/毛 (九毛九 → +0.9 毛), in units of the unit; or a problem."""
+    unit = g.unit
+    big = unit in ("元", "块")
+    if g.j:
+        if not big:
+            return 0.0, f"{g.jw} after {unit}"
+        return _digit(g.j[-1]) / 10 + (_digit(g.f) / 100 if g.f else 0.0), None
+    if g.f2:
+        return _digit(g.f2) / (100 if big else 10), None
+    if g.bare:
+        if unit == "元":
+            return 0.0, "a digit after 元 (a sub-unit word is missing)"
+        if unit != "块" and "\u4e00" <= following <= "\u9fff":
+            return 0.0, _SKIP  # 长三角一体化: not 3.1 角
+        return _digit(g.bare) / 10, None  # 5块5, 三块八, 九毛九
+    return 0.0, None
+
+
+def _shared(low_txt: str, high_txt: str, low_neg: bool, high_neg: bool) -> tuple[float, float] | str:
+    """Read a range's ends; the high end's trailing scale words may apply to the low end too
+    (六千到八千亿 = 6000亿–8000亿, 5到8万 = 5万–8万, but 500到1万 = 500–10,000)."""
+    try:
+        hi_lo, hi = read_number(high_txt)
+    except QuantityError as exc:
+        return str(exc)
+    if hi_lo != hi:
+        return "a range whose end is itself approximate"
+    hi = -hi if high_neg else hi
+    plain: float | None = None
+    try:
+        lo_lo, lo_hi = read_number(low_txt)
+        if lo_lo != lo_hi:
+            return "a range whose end is itself approximate"
+        if (-lo_lo if low_neg else lo_lo) < hi:
+            plain = -lo_lo if low_neg else lo_lo
+    except QuantityError:
+        pass
+    if not (low_neg or high_neg):
+        k = len(high_txt)
+        while k > 0 and high_txt[k - 1] in "十百千万亿":
+            k -= 1
+        suffix = high_txt[k:]
+        for i in range(len(suffix)):
+            try:
+                lo_lo, lo_hi = read_number(low_txt + suffix[i:])
+            except QuantityError:
+                continue
+            if lo_lo == lo_hi and lo_lo < hi:
+                if plain is not None and suffix[i:] in ("十", "拾"):
+                    return "the low end may or may not share the high end's 十"
+                return lo_lo, hi
+            break
+    if plain is not None:
+        return plain, hi
+    return "the range's ends are not in increasing order"
+
+
+def _percent_words(g: Any, pre: str | None, start: int, end: int) -> _Reading:
+    """百分之/千分之/万分之 forms."""
+    factor = 1.0 if g.pw == "百分之" else 0.1 if g.pw == "千分之" else 0.01
+    try:
+        if g.p2 is not None:
+            ends = _shared(g.p1, g.p2, bool(g.psign), bool(g.psign2))
+            if isinstance(ends, str):
+                return _Reading(None, ends, start, end)
+            lo, hi = ends
+        else:
+            lo, hi = read_number(g.p1)
+            if g.psign:
+                lo, hi = -hi, -lo
+    except QuantityError as exc:
+        return _Reading(None, str(exc), start, end)
+    if g.cur:
+        return _Reading(None, f"a currency ({g.cur}) before a percentage", start, end)
+    qual, problem = _qualifier(g, pre, lo != hi)
+    if problem:
+        return _Reading(None, problem, start, end)
+    r = _finish(lo * factor, hi * factor, "percent", qual, start, end, factor != 1.0)
+    r.groups = g
+    return r
+
+
+def _build(m: re.Match[str]) -> _Reading:
+    """Interpret a match of the pattern."""
+    g = _new_groups(_Groups, m.groups())
+    start, end = m.span()
+    pre = g.pre
+    if g.from_ and not (g.sep or g.psep):
+        start += 1  # 从 belongs to a range only
+    if pre in ("上", "过", "破") and not (g.n1 and g.n1[0] in "百千万亿"):
+        pre = None  # 上/过/破 only before a bare 百/千/万/亿 (上千, 破亿)
+        if g.cur is None and g.pre2 is None:
+            start = m.start("sign") if g.sign else m.start("n1")
+    if g.pw:
+        return _percent_words(g, pre, start, end)
+
+    n1, n2, unit_name = g.n1, g.n2, g.unit
+    if unit_name == "年" or g.u1 == "年":
+        kind, why = _year_check(m, g, n1, n2)
+        if kind == "skip":
+            return _Reading(None, None, start, end, skip=why)
+        if kind == "problem":
+            return _bad(start, end, why)
+    if n1[0] in "百千万亿佰仟" and not (pre or g.pre2 or g.i1 or g.i3 or n2):
+        return _Reading(None, None, start, end, skip="a bare 百/千/万/亿 without a marker (百年, 万人)")
+    if g.i1 and g.i3:
+        return _bad(start, end, "余/多 twice")
+    if "兆" in n1 or (g.s1 and "兆" in g.s1) or (n2 and "兆" in n2) or (g.s2 and "兆" in g.s2):
+        return _bad(start, end, "兆 is 10^6 in mainland usage and 10^12 in Taiwan's; not read")
+    if g.s1 and g.i1 and ("万" in n1 or "亿" in n1):
+        return _bad(start, end, "two scale words (1万余万)")
+    code, factor, extra_q, extra, problem = _unit(g)
+    if problem:
+        return _bad(start, end, problem)
+    if not code:
+        return _bad(start, end, "no unit or measure word after the number")
+    tail_add = 0.0
+    if g.tail:
+        tail_add, problem = _money_tail(g, m.string[m.end("tail") : m.end("tail") + 1])
+        if problem == _SKIP:
+            return _Reading(None, None, start, end, skip="角/毛 without 元 or a further sub-unit (长三角, 五角星)")
+        if problem:
+            return _bad(start, end, problem)
+        if unit_name == "块":
+            code, factor = "CNY", 1.0  # 5块5, 两块钱: 块 is the yuan
+        elif g.qian == "钱" and unit_name not in CURRENCIES:
+            return _bad(start, end, f"钱 after {unit_name}")
+    elif unit_name in ("角", "毛") and not set(n1) & FINANCIAL_DIGITS:
+        return _Reading(None, None, start, end, skip="角/毛 without 元 or a further sub-unit (长三角, 五角星)")
+    if g.post == "半":
+        extra += 0.5
+    if g.ctail:
+        extra += CN_DIGITS[g.ctail] / 10  # 两成五 = 2.5成
+    if n2 is not None:
+        if g.u1 and g.u1 != unit_name:
+            return _bad(start, end, f"the ends of the range have different units ({g.u1}, {unit_name})")
+        if g.i1 or g.i2:
+            return _bad(start, end, "a range with 余/多 inside")
+        ends = _shared(n1 + (g.s1 or ""), n2 + (g.s2 or ""), bool(g.sign), bool(g.sign2))
+        if isinstance(ends, str):
+            return _bad(start, end, ends)
+        lo, hi = ends
+    else:
+        try:
+            lo, hi = read_number(n1 + g.s1 if g.s1 else n1)
+        except QuantityError as exc:
+            return _bad(start, end, str(exc))
+        if g.sign:
+            lo, hi = -hi, -lo
+    in_range = lo != hi or n2 is not None
+    if extra or tail_add:
+        if in_range or g.s1 or not lo.is_integer():
+            return _bad(start, end, "半 or a sub-unit after a scaled, decimal or approximate number")
+        add = extra + tail_add
+        lo = hi = lo - add if lo < 0 else lo + add
+    qual, problem = _qualifier(g, pre, in_range)
+    if problem:
+        return _bad(start, end, problem)
+    if extra_q:
+        if qual not in ("exact", extra_q):
+            return _bad(start, end, f"qualifiers that disagree ({qual} and {extra_q})")
+        qual = extra_q
+    if factor != 1.0:
+        lo, hi = lo * factor, hi * factor
+    r = _finish(lo, hi, code, qual, start, end, factor != 1.0 or bool(extra or tail_add))
+    r.groups = g
+    return r
+
+
+def _finish(lo: float, hi: float, unit: str, qual: str, start: int, end: int, tidy: bool) -> _Reading:
+    if tidy:  # round away float noise from sub-units and factors (0.1 × 3 → 0.30000000000000004)
+        lo, hi = float(f"{lo:.15g}"), float(f"{hi:.15g}")
+    if qual == "range":
+        return _Reading(Quantity((lo + hi) / 2, unit, "range", lo, hi), None, start, end)
+    if qual == "exact":
+        return _Reading(Quantity(lo, unit, qual, lo, lo), None, start, end)
+    low = lo if qual == "over" else None
+    high = lo if qual in ("nearly", "up_to") else None
+    return _Reading(Quantity(lo, unit, qual, low, high), None, start, end)
+
+
+def _year_check(m: re.Match[str], g: Any, n1: str, n2: str | None) -> tuple[str, str]:
+    """("skip", why) for a date or year, ("problem", why) when it may be one, else ("", "")."""
+    if g.i1 or g.i3 or g.post in ("多", "余", "有余"):
+        return "", ""  # 1000多年, 二十余年: durations
+    for n in (n1, n2):
+        if n is None:
+            continue
+        if n.isdigit() and ((len(n) == 4 and 1800 <= int(n) <= 2199) or (len(n) == 2 and n[0] == "0")):
+            return "skip", "a year"
+        if len(n) > 1 and all(c in CN_DIGITS for c in n):
+            pair = len(n) == 2 and "零" not in n and "〇" not in n and _is_pair(n)
+            if pair and "两" in n:
+                return "", ""  # 两三年, 一两年: 两 is never a digit of a year
+            if pair:
+                return "problem", f"{n}年 may be a year (七八年 = 1978) or a range of years"
+            return "skip", "a year written digit by digit"
+    text = m.string
+    after = text[m.end() : m.end() + 4]
+    if _DATE_AFTER_YEAR.match(after) or after[:1] in ("代", "级", "度"):
+        return "skip", "a date or decade"
+    if text[max(0, m.start() - 3) : m.start()].endswith(("公元", "公元前")):
+        return "skip", "a year"
+    return "", ""
+
+
+def _is_pair(n: str) -> bool:
+    a, b = CN_DIGITS[n[0]], CN_DIGITS[n[1]]
+    return b == a + 1 or (a, b) == (3, 5)
+
+
+# ------------------------------------------------------------------ parse
+
+
+# Full-width digits and signs to ASCII, traditional characters to simplified, in one pass.
+_CLEAN_TABLE = TRADITIONAL | str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)} | {"％": "%", "．": ".", "＄": "$", "（": "(", "）": ")"}
+)
+
+
+def _clean(text: str) -> str:
+    return "".join(text.translate(_CLEAN_TABLE).split())
 
 
 def parse_quantity(text: str) -> Quantity:
@@ -248,14 +477,17 @@ def parse_quantity(text: str) -> Quantity:
 
     Args:
         text: the expression, with its qualifier words; spaces and line breaks
-            inside it are ignored, full-width digits are accepted.
+            inside it are ignored, full-width digits and traditional
+            characters are accepted.
 
     Returns:
         The :class:`Quantity`.
 
     Raises:
         QuantityError: the text, as a whole, is not a quantity (no unit, a
-            date or year, an ordinal, trailing words …).
+            date or year, an ordinal, trailing words …) or is a form not read
+            (兆, a rate such as 元/吨, an ambiguous abbreviation …); the
+            message names the text and the reason.
 
     Examples:
         >>> parse_quantity("近20万美元")
@@ -265,178 +497,25 @@ def parse_quantity(text: str) -> Quantity:
     """
     if not isinstance(text, str):
         raise QuantityError(f"expected a string, got {type(text).__name__}: {text!r}")
-    clean = _WS.sub("", text.translate(_FULLWIDTH_TABLE).translate(_TRADITIONAL))
+    clean = _clean(text)
+    if len(clean) > 200:
+        raise QuantityError(f"{text[:40]!r}… ({len(text)} characters) is too long to be one quantity")
     m = _PATTERN.fullmatch(clean)
-    if m is None:
-        raise QuantityError(
-            f"{text!r} is not a quantity: expected a number (Arabic or Chinese) with a unit "
-            "or measure word, optionally with a qualifier such as 约/近/超过/余/以上"
-        )
-    q = _build(m)
-    if q is None:
-        raise QuantityError(f"{text!r} is not a quantity: a year, a date, or a malformed number (e.g. two scales)")
-    return q
-
-
-# A one-character qualifier that is really the end of a word: 签约5个 is
-# "signed 5", not "about 5"; 最近 is "recently".
-_FALSE_PREFIX = frozenset(
-    [
-        "签约",
-        "合约",
-        "公约",
-        "制约",
-        "节约",
-        "预约",
-        "条约",
-        "邀约",
-        "契约",
-        "特约",
-        "履约",
-        "违约",
-        "相约",
-        "如约",
-        "誓约",
-        "婉约",
-        "大约",
-        "最近",
-        "附近",
-        "临近",
-        "靠近",
-        "亲近",
-        "就近",
-        "邻近",
-        "贴近",
-        "将近",
-        "接近",
-        "远近",
-        "到达",
-        "抵达",
-        "下达",
-        "传达",
-        "发达",
-        "表达",
-        "通达",
-        "送达",
-        "直达",
-        "转达",
-    ]
-)
-
-
-def _iter_matches(text: str) -> Iterator[tuple[re.Match[str], Quantity]]:
-    pos = 0
-    while True:
-        m = _PATTERN.search(text, pos)
-        if m is None:
-            return
-        start = m.start()
-        prefix = m.group("prefix")
-        if prefix and len(prefix) == 1 and text[start - 1 : start + 1] in _FALSE_PREFIX:
-            # Read again without the prefix (大约/将近/接近 are real markers, matched whole).
-            m = _PATTERN.match(text, start + 1)
-            if m is None:
-                pos = start + 1
-                continue
-            start = m.start()
-        pos = m.end()
-        if start > 0 and text[start - 1] == "第" and not m.group("prefix"):
-            continue  # ordinal: 第二届
-        if m.group("pct") is None:
-            nxt = text[m.end() : m.end() + 1]
-            prev = text[start - 1 : start] if start else ""
-            if (prev.isascii() and prev.isalpha()) or (nxt.isascii() and nxt.isalpha() and nxt):
-                continue  # part of a code such as G20 or 5G
-            if m.group("low") == "一" and not m.group("high") and not m.group("prefix"):
-                continue  # indefinite article: 一批, 一家, 一年来
-        try:
-            q = _build(m)
-        except QuantityError:
-            continue
-        if q is not None:
-            yield m, q
-
-
-_EXTRACT_DTYPES = {
-    "raw": "string",
-    "start": "int64",
-    "end": "int64",
-    "value": "float64",
-    "unit": "string",
-    "qualifier": "string",
-    "low": "float64",
-    "high": "float64",
-    "sentence": "string",
-    "norm_start": "int64",
-    "norm_end": "int64",
-}
-
-
-def _extract_columns(text: str) -> tuple[NormalizedText, dict[str, list[Any]]]:
-    if not isinstance(text, str):
-        raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
-    norm = normalize_with_offsets(text)
-    sentences = split_sentences(norm.text)
-    cols: dict[str, list[Any]] = {name: [] for name in _EXTRACT_DTYPES}
-    si = 0
-    for m, q in _iter_matches(norm.text.translate(_TRADITIONAL)):
-        while si + 1 < len(sentences) and sentences[si].end <= m.start():
-            si += 1
-        start, end = norm.raw_span(m.start(), m.end())
-        cols["raw"].append(text[start:end])
-        cols["start"].append(start)
-        cols["end"].append(end)
-        cols["value"].append(q.value)
-        cols["unit"].append(q.unit)
-        cols["qualifier"].append(q.qualifier)
-        cols["low"].append(math.nan if q.low is None else q.low)
-        cols["high"].append(math.nan if q.high is None else q.high)
-        cols["sentence"].append(sentences[si].text if sentences else "")
-        cols["norm_start"].append(m.start())
-        cols["norm_end"].append(m.end())
-    return norm, cols
-
-
-def _frame(cols: dict[str, list[Any]], names: list[str]) -> pd.DataFrame:
-    """Typed columns built directly (much faster than ``astype`` on a frame of objects)."""
-    import numpy as np
-    import pandas as pd
-
-    string = pd.StringDtype()
-    data = {
-        name: pd.array(cols[name], dtype=string)
-        if _EXTRACT_DTYPES[name] == "string"
-        else np.array(cols[name], dtype=_EXTRACT_DTYPES[name])
-        for name in names
-    }
-    return pd.DataFrame(data, copy=False)
-
-
-def extract_with_positions(text: str) -> tuple[NormalizedText, pd.DataFrame]:
-    """Like :func:`extract_quantities`, also returning the normalized text and,
-    per mention, its ``norm_start``/``norm_end`` offsets in it."""
-    norm, cols = _extract_columns(text)
-    return norm, _frame(cols, list(_EXTRACT_DTYPES))
-
-
-def extract_quantities(text: str) -> pd.DataFrame:
-    """Find every quantity mention in a Chinese text.
-
-    The text may be raw (PDF-extracted, with numbers and units split over
-    lines): it is normalized first and each mention's offsets are mapped back,
-    so ``text[start:end] == raw`` always holds for the text passed in.
-
-    Args:
-        text: raw or normalized text.
-
-    Returns:
-        A DataFrame with columns ``raw, start, end, value, unit, qualifier,
-        low, high, sentence`` (the normalized sentence the mention sits in),
-        one row per mention in text order; empty (with those columns) when
-        there is none.
-
-    Raises:
-        TypeError: ``text`` is not a string.
-    """
-    _, cols = _extract_columns(text)
-    return _frame(cols, [n for n in _EXTRACT_DTYPES if not n.startswith("norm_")])
+    if m is not None:
+        r = _build(m)
+        if r.quantity is not None and (r.start, r.end) == (0, len(clean)):
+            return r.quantity
+        if r.skip:
+            raise QuantityError(f"{text!r} is not a quantity: {r.skip}")
+        if r.problem:
+            raise QuantityError(f"{text!r} is not read: {r.problem}")
+    if _IDIOM.fullmatch(clean):
+        raise QuantityError(f"{text!r} is not a quantity: an idiom")
+    if _NO_UNIT.fullmatch(clean) or re.fullmatch(_NUM, clean):
+        raise QuantityError(f"{text!r} is not read: no unit or measure word after the number")
+    if _FRACTION.fullmatch(clean):
+        raise QuantityError(f"{text!r} is not read: fractions (三分之一) are not read")
+    raise QuantityError(
+        f"{text!r} is not a quantity: expected a number (Arabic or Chinese) with a unit "
+        "or measure word, optionally with a qualifier such as 约/近/超过/余/以上"
+    )

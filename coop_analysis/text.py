@@ -60,8 +60,9 @@ def _width(line: str) -> float:
 _FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
 _FULLWIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
 _FULLWIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
-_FULLWIDTH.update({"％": "%", "\u3000": " ", "\u00a0": " "})
+_FULLWIDTH.update({"％": "%", "．": ".", "\u3000": " ", "\u00a0": " "})
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+_FULLWIDTH_CHAR = re.compile("[" + re.escape("".join(_FULLWIDTH)) + "]")
 _SPACE_RUN = re.compile(f"[{_HSPACE}]+")
 
 
@@ -170,7 +171,9 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     Returns:
         The normalized text with its offset map.
     """
-    text = text.lstrip("\ufeff")
+    base = len(text) - len(text.lstrip("\ufeff"))  # byte-order marks: dropped, offsets kept
+    raw_length = len(text)
+    text = text[base:]
     lines = re.split(r"\r\n|\r|\n", text)
     starts: list[int] = []
     pos = 0
@@ -196,7 +199,9 @@ def normalize_with_offsets(text: str) -> NormalizedText:
         offsets.extend(range(first, first + len(content)))
         if ends[li]:
             pending_break = min(starts[li] + len(line), max(len(text) - 1, 0))  # the newline after this line
-    joined = "".join(pieces).translate(_FULLWIDTH_TABLE)
+    joined = "".join(pieces)
+    if _FULLWIDTH_CHAR.search(joined):
+        joined = joined.translate(_FULLWIDTH_TABLE)
 
     # Collapse spaces (always inside a line): drop them between a digit and a CJK
     # character, else keep one.
@@ -214,7 +219,9 @@ def normalize_with_offsets(text: str) -> NormalizedText:
         last = e
     out.append(joined[last:])
     out_offsets.extend(offsets[last:])
-    return NormalizedText("".join(out), tuple(out_offsets), len(text))
+    if base:
+        out_offsets = array("q", (o + base for o in out_offsets))
+    return NormalizedText("".join(out), tuple(out_offsets), raw_length)
 
 
 def normalize_text(text: str) -> str:

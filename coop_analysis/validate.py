@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 from coop_analysis.datasets import _rel, read_validated, source_text, table_path
 from coop_analysis.errors import DataValidationError, QuantityError, SourceError
-from coop_analysis.quantities import extract_quantities, parse_quantity
+from coop_analysis.extraction import extract_quantities
+from coop_analysis.quantities import parse_quantity
 from coop_analysis.schemas import FOREIGN_KEYS, LIST_SEP, TABLES
 
 if TYPE_CHECKING:
@@ -152,7 +153,8 @@ def coverage(doc_id: str, facts: pd.DataFrame, waivers: pd.DataFrame) -> pd.Data
         status`` (``fact``, ``waived``, ``gap`` for an unexplained mention,
         ``missed`` for a fact the extractor does not find, ``stale`` for a
         waiver that matches nothing), ``ref`` (fact_id or waiver reason) and
-        ``note``.
+        ``note`` (for a mention the extractor reports unparsed, ``unparsed:``
+        and why; such a mention is a gap unless waived).
     """
     import pandas as pd
 
@@ -180,6 +182,10 @@ def coverage(doc_id: str, facts: pd.DataFrame, waivers: pd.DataFrame) -> pd.Data
         status, ref, note = ("gap", "", "") if match is None else match[:3]
         if match is not None:
             used.add((match[0], match[3]))
+        if isinstance(m.problem, str) and status != "waived":
+            # An unparsed mention (value missing) is a gap to waive or fix like any other;
+            # a fact on it fails its own parse check.
+            note = f"unparsed: {m.problem}"
         rows.append((doc_id, m.start, m.end, m.raw, m.value, m.unit, m.qualifier, m.sentence, status, ref, note))
     for order, row in enumerate(doc_facts.itertuples(index=False)):
         if ("fact", order) not in used:
@@ -245,7 +251,9 @@ def validate_all() -> ValidationReport:
                 if row.status == "gap":
                     report.problems.append(
                         f"coverage of source {doc_id}: {row.raw!r} at offset {row.start} is neither a fact nor "
-                        f"waived (add a row to data/curated/facts.csv or waivers.csv); sentence: {row.sentence[:60]!r}"
+                        f"waived (add a row to data/curated/facts.csv or waivers.csv)"
+                        + (f" ({row.note})" if row.note else "")
+                        + f"; sentence: {row.sentence[:60]!r}"
                     )
                 elif row.status == "missed":
                     report.problems.append(f"coverage of source {doc_id}: fact {row.ref} ({row.raw!r}): {row.note}")
