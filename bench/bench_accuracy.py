@@ -61,9 +61,12 @@ def expected_reading(value: float | None, unit: str, qualifier: str, low: float 
     return (value, unit, qualifier, low, high)
 
 
-def load_expressions() -> list[dict]:
+SETS = {"main": ("expressions.csv", "sentences.jsonl"), "holdout": ("holdout_expressions.csv", "holdout_sentences.jsonl")}
+
+
+def load_expressions(name: str = "expressions.csv") -> list[dict]:
     rows = []
-    with open(HERE / "expressions.csv", encoding="utf-8", newline="") as f:
+    with open(HERE / name, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             if row["expect"] == "read":
                 row["reading"] = expected_reading(
@@ -75,9 +78,9 @@ def load_expressions() -> list[dict]:
     return rows
 
 
-def load_sentences() -> list[dict]:
+def load_sentences(name: str = "sentences.jsonl") -> list[dict]:
     out = []
-    for line in (HERE / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
         mentions = []
         for m in d["mentions"]:
@@ -220,10 +223,12 @@ def _table(title: str, per_class: dict, extra: tuple[str, ...] = ()) -> Counter:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", type=int, default=40, help="how many wrong/safe/missed cases to list (default 40)")
+    ap.add_argument("--set", choices=sorted(SETS), default="main", help="main set (default) or the held-out set")
     args = ap.parse_args(argv)
-    exprs, sents = load_expressions(), load_sentences()
+    expr_file, sent_file = SETS[args.set]
+    exprs, sents = load_expressions(expr_file), load_sentences(sent_file)
     n_mentions = sum(len(d["expected"]) for d in sents)
-    print(f"independent set: {len(exprs)} expressions, {len(sents)} sentences with {n_mentions} labelled mentions")
+    print(f"{args.set} set: {len(exprs)} expressions, {len(sents)} sentences with {n_mentions} labelled mentions")
     e_classes, e_notes = score_expressions(exprs)
     s_classes, s_notes = score_sentences(sents)
     et = _table("parse_quantity on the expressions", e_classes)

@@ -27,7 +27,6 @@ from coop_analysis.quantities import (
     _NO_UNIT,
     _PATTERN,
     _TRADITIONAL_CHAR,
-    _UNIT_CHARS,
     Quantity,
     _bad,
     _build,
@@ -117,11 +116,11 @@ _FALSE_PREFIX = frozenset(
         "度过",
         "越过",
         "错过",
-        "突破",
         "打破",
     ]
 )
 _ARITH = frozenset("+×*/÷=")
+_NUMBERISH = frozenset(_CNCH + ".,，(（含)）%‰")
 _LEFT_TRIGGER = frozenset("-−－~～—–至到或、") | _ARITH
 _RIGHT_TRIGGER = frozenset("/(（0123456789")
 
@@ -132,14 +131,13 @@ def _left_problem(text: str, start: int) -> tuple[str, int] | None:
     prev = text[at : at + 1] if at >= 0 else ""
     if not prev or not (prev in "-−－~～—–至到或、" or prev in _ARITH):
         return None
-    head = text[max(0, at - 14) : at]
-    if prev in "或、":
-        if not _ENDS_IN_DIGIT.search(head):
-            return None
-    elif not _BEFORE_SEP.search(head):
+    base = max(0, at - 14)
+    head = text[base:at]
+    m = (_ENDS_IN_DIGIT if prev in "或、" else _BEFORE_SEP).search(head)
+    if m is None:
         return None
-    j = at
-    while j > 0 and (text[j - 1].isdigit() or text[j - 1] in _CNCH + ".,，(（含)）%‰" or text[j - 1] in _UNIT_CHARS):
+    j = base + m.start()  # the first part: back over its number (2万(含)-8万元, 1万元-5万美元)
+    while j > 0 and (text[j - 1].isdigit() or text[j - 1] in _NUMBERISH):
         j -= 1
     what = "arithmetic" if prev in _ARITH else "a range or list whose first part is not understood"
     return what, j
@@ -157,7 +155,7 @@ def _right_problem(text: str, end: int, unit: str | None) -> tuple[str, int] | N
         return "an inclusive mark (含) the contract does not model", (close + 1 if close > 0 else end + 2)
     if nxt[:1].isdigit():
         return "followed directly by another number", end
-    if unit == "个" and nxt[:1] in "万亿":
+    if unit == "个" and nxt[:1] in ("万", "亿"):
         return "个亿/个万 without a unit", end + 1
     return None
 

@@ -257,12 +257,9 @@ def _cn_exact(s: str) -> Decimal:
     if s[0] in _UNIT_VALUE and s[0] not in "十拾":
         # A bare scale word (千, 百万, 千亿): a round number; whether it may stand
         # alone (上千, 千余, 近百) is the caller's decision.
-        value = 1
-        for ch in s:
-            if ch not in _UNIT_VALUE:
-                raise _Bad(f"{ch} after a bare scale word")
-            value *= _UNIT_VALUE[ch]
-        return Decimal(value)
+        if s not in _SCALE_VALUE:
+            raise _Bad(f"{s} is not a scale word (百, 千, 万, 亿, 千万, 百万, 千亿, 万亿 …)")
+        return Decimal(_SCALE_VALUE[s])
     digits = [c for c in s if c in CN_DIGITS]
     if len(digits) == len(s) and len(s) > 1:
         raise _Bad("digits written one by one (a year or a code, not a count)")

@@ -290,16 +290,19 @@ def _shared(low_txt: str, high_txt: str, low_neg: bool, high_neg: bool) -> tuple
         while k > 0 and high_txt[k - 1] in "十百千万亿":
             k -= 1
         suffix = high_txt[k:]
+        shared = []  # (suffix used, low) for every way of sharing that reads, longest suffix first
         for i in range(len(suffix)):
             try:
                 lo_lo, lo_hi = read_number(low_txt + suffix[i:])
             except QuantityError:
                 continue
             if lo_lo == lo_hi and lo_lo < hi:
-                if plain is not None and suffix[i:] in ("十", "拾"):
-                    return "the low end may or may not share the high end's 十"
-                return lo_lo, hi
-            break
+                shared.append((suffix[i:], lo_lo))
+        if shared:
+            used, low = shared[0]
+            if used[0] in "十拾" and (len(shared) > 1 or plain is not None):
+                return f"the low end may or may not share the high end's {used} (三到五十万: 3万 or 30万)"
+            return low, hi
     if plain is not None:
         return plain, hi
     return "the range's ends are not in increasing order"
@@ -375,8 +378,8 @@ def _build(m: re.Match[str]) -> _Reading:
             code, factor = "CNY", 1.0  # 5块5, 两块钱: 块 is the yuan
         elif g.qian == "钱" and unit_name not in CURRENCIES:
             return _bad(start, end, f"钱 after {unit_name}")
-    elif unit_name in ("角", "毛") and not set(n1) & FINANCIAL_DIGITS:
-        return _Reading(None, None, start, end, skip="角/毛 without 元 or a further sub-unit (长三角, 五角星)")
+    elif unit_name in ("角", "毛", "分") and not set(n1) & FINANCIAL_DIGITS:
+        return _Reading(None, None, start, end, skip="角/毛/分 alone (长三角, 五角星, 95分) are not read as money")
     if g.post == "半":
         extra += 0.5
     if g.ctail:

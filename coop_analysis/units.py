@@ -22,10 +22,12 @@ __all__ = [
 
 #: Currency words (after or before the number) to ISO 4217, with the factor of a
 #: sub-unit (角 = 0.1 元). 元 alone is the renminbi; after another currency word
-#: (港币5亿元) it is that currency's unit.
+#: (港币5亿元) it is that currency's unit. 角/毛/分 alone are read only after
+#: financial numerals (伍角) or with a further sub-unit (三角五分, 九毛九): 长三角,
+#: 五角星 and 95分 are not money.
 CURRENCIES: dict[str, tuple[str, float]] = {
     "元": ("CNY", 1.0), "人民币": ("CNY", 1.0), "人民币元": ("CNY", 1.0), "块钱": ("CNY", 1.0),
-    "角钱": ("CNY", 0.1), "毛钱": ("CNY", 0.1), "分钱": ("CNY", 0.01), "角": ("CNY", 0.1), "毛": ("CNY", 0.1),
+    "角钱": ("CNY", 0.1), "毛钱": ("CNY", 0.1), "分钱": ("CNY", 0.01), "角": ("CNY", 0.1), "毛": ("CNY", 0.1), "分": ("CNY", 0.01),
     "美元": ("USD", 1.0), "美金": ("USD", 1.0), "美分": ("USD", 0.01),
     "欧元": ("EUR", 1.0), "英镑": ("GBP", 1.0), "日元": ("JPY", 1.0),
     "港元": ("HKD", 1.0), "港币": ("HKD", 1.0), "澳门元": ("MOP", 1.0), "澳门币": ("MOP", 1.0),
@@ -67,7 +69,7 @@ MEASURE_WORDS: tuple[str, ...] = (
     "台", "套", "座", "栋", "幢", "间", "层", "辆", "架", "架次", "艘", "艘次", "车次", "班次", "列", "头",
     "棵", "株", "枚", "颗", "笔", "宗", "箱", "袋", "瓶", "块", "标准箱", "倍",
     # time
-    "年", "个月", "天", "周", "周年", "小时", "个小时", "分钟", "秒", "岁",
+    "年", "个月", "天", "周", "周年", "周岁", "小时", "个小时", "分钟", "秒", "岁",
     # weight, length, area, volume, energy, temperature
     "吨", "千克", "公斤", "克", "斤", "公里", "千米", "米", "厘米", "毫米", "平方米", "平方公里", "平方千米",
     "公顷", "亩", "立方米", "千瓦", "千瓦时", "兆瓦", "兆瓦时", "摄氏度", "℃",

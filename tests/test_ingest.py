@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coop_analysis as ca
@@ -70,6 +70,7 @@ def test_extract_rejects_non_text() -> None:
         ca.extract_quantities(b"12\xe5\xae\xb6")  # type: ignore[arg-type]
 
 
+@settings(deadline=None)  # the first text with a mention loads the place gazetteer (~1 s on a loaded machine)
 @given(st.text(max_size=200))
 def test_candidates_never_raise(text: str) -> None:
     frame = candidates(text, doc_id=None)

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import math
+import re
+from decimal import Decimal
 
 import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coop_analysis import Quantity, QuantityError, extract_quantities, load_facts, parse_quantity, source_text
-
-from .conftest import PROJECT, SEED_ID
+from coop_analysis import Quantity, QuantityError, parse_quantity
 
 N = None
 # text, value, unit, qualifier, low, high — one row per form of the contract
@@ -157,62 +157,141 @@ def test_fullwidth_digits(n: int) -> None:
     assert parse_quantity(f"{full}人").value == n
 
 
-# ------------------------------------------------------------------ extraction
+# ------------------------------------------------------------------ the 2026-11-28 extensions
+
+# one or more rows per form class of the extended contract (README, "Quantities")
+EXTENDED_CASES = [
+    # 点 decimals
+    ("三点二万美元", 32000, "USD", "exact", 32000, 32000),
+    ("百分之四点七", 4.7, "percent", "exact", 4.7, 4.7),
+    ("十二点五亿元", 1.25e9, "CNY", "exact", 1.25e9, 1.25e9),
+    # negatives
+    ("-2.1%", -2.1, "percent", "exact", -2.1, -2.1),
+    ("负百分之十二", -12, "percent", "exact", -12, -12),
+    ("负1200万美元", -1.2e7, "USD", "exact", -1.2e7, -1.2e7),
+    ("-3%至-1%", -2, "percent", "range", -3, -1),
+    # 成, 百分之百, ‰
+    ("两成", 20, "percent", "exact", 20, 20),
+    ("三成以上", 30, "percent", "over", 30, N),
+    ("两成五", 25, "percent", "exact", 25, 25),
+    ("百分之百", 100, "percent", "exact", 100, 100),
+    ("千分之五", 0.5, "percent", "exact", 0.5, 0.5),
+    # adjacent digits, shared scales
+    ("五六吨", 5.5, "吨", "range", 5, 6),
+    ("一两个", 1.5, "个", "range", 1, 2),
+    ("四五万台", 4.5e4, "台", "range", 4e4, 5e4),
+    ("二十七八个", 27.5, "个", "range", 27, 28),
+    ("六千到八千亿元", 7e11, "CNY", "range", 6e11, 8e11),
+    ("三千到五千万元", 4e7, "CNY", "range", 3e7, 5e7),
+    ("500到1万元", 5250, "CNY", "range", 500, 1e4),
+    # currencies on either side, symbols, more currencies
+    ("人民币5亿元", 5e8, "CNY", "exact", 5e8, 5e8),
+    ("8亿元人民币", 8e8, "CNY", "exact", 8e8, 8e8),
+    ("约人民币2亿元", 2e8, "CNY", "approx", N, N),
+    ("人民币约2亿元", 2e8, "CNY", "approx", N, N),
+    ("港币5亿元", 5e8, "HKD", "exact", 5e8, 5e8),
+    ("￥1.25", 1.25, "CNY", "exact", 1.25, 1.25),
+    ("$5", 5, "USD", "exact", 5, 5),
+    ("€3亿", 3e8, "EUR", "exact", 3e8, 3e8),
+    ("HK$3亿", 3e8, "HKD", "exact", 3e8, 3e8),
+    ("不到2.5万新台币", 2.5e4, "TWD", "up_to", N, 2.5e4),
+    ("2亿韩元", 2e8, "KRW", "exact", 2e8, 2e8),
+    ("100万卢布", 1e6, "RUB", "exact", 1e6, 1e6),
+    ("5000万英镑", 5e7, "GBP", "exact", 5e7, 5e7),
+    # round numbers
+    ("近千名", 1000, "名", "nearly", N, 1000),
+    ("上千项", 1000, "项", "over", 1000, N),
+    ("千余人", 1000, "人", "over", 1000, N),
+    ("三千多万元", 3e7, "CNY", "over", 3e7, N),
+    ("数千家", 5000, "家", "range", 1000, 9000),
+    ("破亿元", 1e8, "CNY", "over", 1e8, N),
+    ("十来个", 10, "个", "approx", N, N),
+    # financial numerals and sub-units
+    ("壹佰贰拾叁元肆角伍分", 123.45, "CNY", "exact", 123.45, 123.45),
+    ("人民币壹万元整", 1e4, "CNY", "exact", 1e4, 1e4),
+    ("45元6角", 45.6, "CNY", "exact", 45.6, 45.6),
+    ("两块五", 2.5, "CNY", "exact", 2.5, 2.5),
+    ("五毛钱", 0.5, "CNY", "exact", 0.5, 0.5),
+    ("九毛九", 0.99, "CNY", "exact", 0.99, 0.99),
+    ("5块", 5, "块", "exact", 5, 5),  # pieces: 块 is money only with 钱 or a sub-unit
+    # range spellings
+    ("1万元-5万元", 3e4, "CNY", "range", 1e4, 5e4),
+    ("1万元——5万元", 3e4, "CNY", "range", 1e4, 5e4),
+    ("从1万元到5万元", 3e4, "CNY", "range", 1e4, 5e4),
+    ("百分之五到百分之十", 7.5, "percent", "range", 5, 10),
+    # dropped 零, mixed sections, halves, measure words
+    ("一亿两千三百人", 100002300, "人", "exact", 100002300, 100002300),
+    ("3亿5000万元", 3.5e8, "CNY", "exact", 3.5e8, 3.5e8),
+    ("两年半", 2.5, "年", "exact", 2.5, 2.5),
+    ("3个半月", 3.5, "个月", "exact", 3.5, 3.5),
+    ("5个多月", 5, "个月", "over", 5, N),
+    ("3.5万公斤", 3.5e4, "公斤", "exact", 3.5e4, 3.5e4),
+    ("80万千瓦", 8e5, "千瓦", "exact", 8e5, 8e5),
+    ("5千克", 5, "千克", "exact", 5, 5),
+    ("100兆瓦", 100, "兆瓦", "exact", 100, 100),
+    ("1000多年", 1000, "年", "over", 1000, N),
+    # markers
+    ("约合300万美元", 3e6, "USD", "approx", N, N),
+    ("未满18岁", 18, "岁", "up_to", N, 18),
+    ("30岁出头", 30, "岁", "over", 30, N),
+    ("三年有余", 3, "年", "over", 3, N),
+]
 
 
-def test_extraction_finds_every_curated_fact_of_the_seed() -> None:
-    norm = source_text(SEED_ID)
-    found = extract_quantities(norm)
-    facts = load_facts()
-    for fact in facts[facts["doc_id"] == SEED_ID].itertuples():
-        at = norm.find(fact.quote) + fact.quote.find(fact.raw)
-        hits = found[(found["start"] <= at) & (found["end"] > at)]
-        assert len(hits) == 1, f"{fact.fact_id} {fact.raw!r} not extracted"
-        assert hits.iloc[0]["value"] == pytest.approx(fact.value)
-        assert hits.iloc[0]["unit"] == fact.unit
+@pytest.mark.parametrize(("text", "value", "unit", "qualifier", "low", "high"), EXTENDED_CASES)
+def test_extended_contract(text: str, value: float, unit: str, qualifier: str, low: float, high: float) -> None:
+    test_parse_quantity_contract(text, value, unit, qualifier, low, high)
 
 
-def test_extraction_skips_dates_ordinals_codes_and_articles() -> None:
-    text = "2024年11月底投产，第二届大会，首批企业，颜料红254产品，紫23颜料，一年来，一批项目，3月初，5G网络。签约3家。"
-    found = extract_quantities(text)
-    assert found["raw"].tolist() == ["3家"]
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("二〇〇二年", "year"), ("二〇二三年6月", ""), ("05年", "year"), ("97年7月", ""),
+        ("九八年", "year"), ("80年代", ""), ("七八年", "may be a year"),
+        ("3兆元", "兆"), ("2万(含)-8万元", ""), ("500元/吨", ""), ("两千多万", "no unit"), ("5个亿", ""),
+        ("约30余家", "disagree"), ("约3至5年", "range with a qualifier"), ("1万元-5万美元", "different units"),
+        ("5-3家", "increasing"), ("$5亿元", "two currencies"), ("500万卢比", "several currencies"),
+        ("一亿五千", ""), ("5万3元", "ambiguous"), ("一万五", "no unit"), ("百年", "bare"), ("5角", "not read"),
+        ("三分之一", "fraction"), ("二〇二三家", "one by one"), ("1" * 400 + "家", ""), ("九" * 309 + "家", ""),
+        ("12345678901234567元", "significant digits"), ("45元6", "sub-unit"), ("一成不变", ""),
+    ],
+)  # fmt: skip
+def test_refused_with_a_reason(text: str, reason: str) -> None:
+    with pytest.raises(QuantityError, match=re.escape(reason) if reason else None) as err:
+        parse_quantity(text)
+    assert repr(text)[:40].rstrip("'") in str(err.value)
 
 
-def test_extraction_on_raw_text_maps_offsets_back() -> None:
-    raw = (PROJECT / "data" / "raw" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
-    found = extract_quantities(raw)
-    assert "39\n项" in found["raw"].tolist()  # split over a line break in the raw text
-    assert all(raw[s:e] == r for r, s, e in zip(found["raw"], found["start"], found["end"], strict=True))
-    norm_found = extract_quantities(source_text(SEED_ID))
-    assert found["value"].tolist() == norm_found["value"].tolist()
+_PREFIXES = [("", "exact"), ("约", "approx"), ("近", "nearly"), ("超过", "over"), ("不到", "up_to"), ("达", "exact")]
+_UNITS = [("家", "家"), ("元", "CNY"), ("美元", "USD"), ("%", "percent"), ("个百分点", "pp"), ("吨", "吨")]
 
 
-def test_extraction_columns_and_empty_result() -> None:
-    empty = extract_quantities("没有数字的句子。")
-    assert list(empty.columns) == [
-        "raw", "start", "end", "value", "unit", "qualifier", "low", "high", "sentence", "problem"
-    ]  # fmt: skip
-    assert len(empty) == 0
-    assert str(empty["value"].dtype) == "float64"
+@given(
+    st.one_of(st.integers(min_value=0, max_value=10**12).map(Decimal), st.decimals(0, 99999, places=2)),
+    st.sampled_from(["low", "up"]),
+    st.sampled_from([("", 1), ("万", 10**4), ("亿", 10**8), ("万亿", 10**12)]),
+    st.sampled_from(_PREFIXES),
+    st.sampled_from(_UNITS),
+)
+def test_round_trip_of_cn2an_renderings(number: Decimal, mode: str, scale: tuple[str, int],
+                                        prefix: tuple[str, str], unit: tuple[str, str]) -> None:  # fmt: skip
+    """Numbers rendered by cn2an (小写 and 大写) with scales, qualifiers and units parse back."""
+    word, factor = scale if 0 < number < 10_000 else ("", 1)
+    text = f"{prefix[0]}{cn2an.an2cn(str(number), mode)}{word}{unit[0]}"
+    q = parse_quantity(text)
+    assert math.isclose(q.value, float(number * factor), rel_tol=1e-12, abs_tol=1e-12), text
+    assert (q.unit, q.qualifier) == (unit[1], prefix[1]), text
 
 
-def test_extraction_false_prefixes() -> None:
-    found = extract_quantities("已签约5个项目，最近3年增长，大约2万元。")
-    assert found["raw"].tolist() == ["5个", "3年", "大约2万元"]
-    assert found["qualifier"].tolist() == ["exact", "exact", "approx"]
+@given(st.decimals(0, 10**8, places=2))
+def test_round_trip_of_rmb_renderings(number: Decimal) -> None:
+    """人民币大写 as cn2an writes it (壹佰贰拾叁元肆角伍分, 壹佰元整) reads back."""
+    q = parse_quantity(cn2an.an2cn(str(number), "rmb"))
+    assert q.unit == "CNY" and math.isclose(q.value, float(number), rel_tol=1e-12, abs_tol=1e-12)
 
 
-@given(st.text(max_size=400))
-def test_extract_never_raises_and_offsets_hold(text: str) -> None:
-    found = extract_quantities(text)
-    for raw, s, e in zip(found["raw"], found["start"], found["end"], strict=True):
-        assert text[s:e] == raw
-
-
-@given(st.lists(st.sampled_from(["签约", "12", "３", "万", "亿", "元", "家", "近", "约", "余", "以上", "\n", " ", "，",
-                                 "。", "十", "几", "两", "第", "年", "%", "至", "-", "人"]), max_size=60).map("".join))  # fmt: skip
-def test_extract_dense_quantity_text(text: str) -> None:
-    found = extract_quantities(text)
-    for raw, s, e in zip(found["raw"], found["start"], found["end"], strict=True):
-        assert text[s:e] == raw
-        assert raw.strip() != ""
+@given(st.integers(min_value=100, max_value=10**12))
+def test_digits_one_by_one_are_refused(n: int) -> None:
+    """cn2an's direct mode (一二三) is a year or a code, never read as another number."""
+    with pytest.raises(QuantityError):
+        parse_quantity(cn2an.an2cn(n, "direct") + "家")
