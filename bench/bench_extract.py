@@ -143,7 +143,7 @@ def bench_extraction(corpus_dir: Path, chunk_kb: int, profile: bool) -> None:
         f"   corpus: {corpus_dir}  {len(lines):,} lines, {sum(len(t) for t in truths):,} quantities inserted; "
         f"{len(groups)} chunks of ~{chunk_kb} KB"
     )
-    extract_quantities("预热：约5万元。")  # first call: lazy imports (pandas, cn2an), not timed
+    extract_quantities("预热：约5万元。")  # first call: lazy imports (pandas), not timed
 
     modes = {
         "A": ("A. one call per paragraph (flat)", lines),
@@ -432,7 +432,7 @@ def bench_money(corpus_dir: Path, skip_jionlp: bool) -> None:
     outcome: dict[str, list[tuple]] = {}
     speed: dict[str, float] = {}
     for name, read in readers.items():
-        for warm in ("三十五万元", "约60万美元", cases[0][0]):  # warm-up: lazy imports (cn2an), lexicons
+        for warm in ("三十五万元", "约60万美元", cases[0][0]):  # warm-up: lazy imports, lexicons
             read(warm)
         t0 = time.perf_counter()
         out = [read(c[0]) for c in cases]
