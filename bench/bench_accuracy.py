@@ -61,7 +61,10 @@ def expected_reading(value: float | None, unit: str, qualifier: str, low: float 
     return (value, unit, qualifier, low, high)
 
 
-SETS = {"main": ("expressions.csv", "sentences.jsonl"), "holdout": ("holdout_expressions.csv", "holdout_sentences.jsonl")}
+SETS = {
+    "main": ("expressions.csv", "sentences.jsonl"),
+    "holdout": ("holdout_expressions.csv", "holdout_sentences.jsonl"),
+}
 
 
 def load_expressions(name: str = "expressions.csv") -> list[dict]:

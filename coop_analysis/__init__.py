@@ -40,10 +40,10 @@ from coop_analysis.errors import (
     UnknownRegionError,
 )
 from coop_analysis.exports import export, read_export
+from coop_analysis.extraction import extract_quantities, parse_quantities
 from coop_analysis.fonts import chinese_plots, use_chinese_font
 from coop_analysis.meta import describe
 from coop_analysis.money import to_cny
-from coop_analysis.extraction import extract_quantities, parse_quantities
 from coop_analysis.quantities import Quantity, parse_quantity
 from coop_analysis.regions import find_places, official_partners, resolve_place, resolve_province
 from coop_analysis.text import normalize_text, split_sections, split_sentences
