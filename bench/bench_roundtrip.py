@@ -44,10 +44,8 @@ def render(rng: random.Random) -> tuple[str, float | None, str, str, str]:
     if mode == "direct":
         n = rng.randint(100, 10**9)
         return cn2an.an2cn(n, "direct") + rng.choice(UNITS)[0], None, "", "", mode
-    if rng.random() < 0.4:
-        number = Decimal(rng.randint(0, 9_999_999)) / 100  # two places at most
-    else:
-        number = Decimal(int(10 ** rng.uniform(0, 12)))
+    # a decimal with two places at most, or a whole number up to 10^12
+    number = Decimal(rng.randint(0, 9_999_999)) / 100 if rng.random() < 0.4 else Decimal(int(10 ** rng.uniform(0, 12)))
     if mode == "rmb":
         return cn2an.an2cn(str(number), "rmb"), float(number), "CNY", "exact", mode
     scale_word, scale = ("", 1)
