@@ -16,17 +16,19 @@ the mentions found are scored against the quantities the generator inserted
 for C, the mentions are compared with B's, chunk by chunk, and (untimed)
 ``normalize_text`` of each wrapped chunk is compared with that of the flat chunk.
 
-Part 2, money expressions: ``coop_analysis.parse_quantity`` beside ``jionlp.parse_money``
-on the money rows of the project's tests (``tests/test_quantities.py`` PARSE_CASES
-whose unit is a currency), the money facts of ``data/curated/facts.csv`` and the
-generated ``money.tsv``. Correct = value and currency both right. JioNLP's dict is
-mapped as: ``case`` 元/人民币 → CNY, 美元 → USD, 欧元 → EUR, 港元/港币 → HKD,
-日元 → JPY, 英镑 → GBP; ``num`` a string → float; ``num`` a [low, high] list (its
-reading of ranges, and of 余/多/几) → the midpoint, as the project's contract does for
-ranges ("strict"); "lenient" also accepts either end of the list. ``definition``
-(accurate/blur/blur+/blur-) is not scored for correctness; its agreement with the
-project's exact/non-exact qualifier is printed. jionlp is optional (``pip install
-coop-analysis[bench]``): without it this part says so and runs the project's parser alone.
+The generated corpus follows the project's own quantity contract, so its scores are a
+consistency check, not an accuracy measure.
+
+Part 2, money expressions of the independent, hand-labelled set (``bench/accuracy``, main
+and held-out): ``coop_analysis.parse_quantity`` beside ``jionlp.parse_money``, each on the
+cases it claims to handle and on the cases both claim. JioNLP claims a case when its own
+currency pattern (``jionlp.rule.rule_pattern.CURRENCY_CASE``) finds a currency and no
+currency symbol is used (its docs list symbols as to do); the project claims every money
+case. Right = the labelled reading (JioNLP: currency, and the value — for a range both
+ends; its interval for 余/多 counts when the stated number is one of its ends) or a
+refusal where the label says refuse; WRONG = any other number; refused = no reading where
+one was labelled. ``case`` maps 元 → CNY, 美元 → USD … (``ISO``). Speed: best of three
+passes over all the money expressions. jionlp is optional (the ``bench`` extra).
 
 Usage::
 
@@ -36,7 +38,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import cProfile
 import io
@@ -44,6 +45,7 @@ import json
 import math
 import os
 import pstats
+import re
 import shutil
 import sys
 import tempfile
@@ -54,6 +56,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(PROJECT))
 
 from make_corpus import DEFAULT_BYTES, make_corpus, wrap_line  # noqa: E402
 
@@ -86,8 +89,8 @@ def _rows(frame) -> list[tuple[int, int, float, str, str]]:
             frame["start"].tolist(),
             frame["end"].tolist(),
             frame["value"].tolist(),
-            frame["unit"].tolist(),
-            frame["qualifier"].tolist(),
+            frame["unit"].fillna("").tolist(),
+            frame["qualifier"].fillna("").tolist(),
             strict=True,
         )
     )
@@ -314,200 +317,156 @@ def _print_profile(prof: cProfile.Profile, title: str, top: int = 14) -> None:
 
 # ------------------------------------------------------------------ money comparison
 
-
-def _eval_literal(node: ast.AST):
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.Name) and node.id in ("N", "None"):
-        return None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_eval_literal(node.operand)
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return [_eval_literal(e) for e in node.elts]
-    raise ValueError(ast.dump(node))
+ISO = {"元": "CNY", "美元": "USD", "港元": "HKD", "日元": "JPY", "韩元": "KRW", "新台币": "TWD", "澳元": "AUD",
+       "欧元": "EUR", "英镑": "GBP", "卢布": "RUB", "泰铢": "THB", "加元": "CAD", "新加坡元": "SGD",
+       "新西兰元": "NZD", "澳门元": "MOP"}  # fmt: skip
+SYMBOLS = ("$", "￥", "¥", "€", "£", "₩", "₽", "₹")
 
 
-def test_money_cases() -> list[tuple[str, float, str, str]]:
-    """Money rows of PARSE_CASES in tests/test_quantities.py, read without importing the tests."""
-    path = PROJECT / "tests" / "test_quantities.py"
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "PARSE_CASES" for t in node.targets
-        ):
-            out = []
-            for elt in node.value.elts:
-                try:
-                    text, value, unit, _qualifier, *_ = _eval_literal(elt)
-                except (ValueError, TypeError):
-                    continue
-                if unit in CURRENCY_CODES and value is not None:
-                    out.append((text, float(value), unit, "tests"))
-            return out
-    return []
+def independent_money_cases() -> list[dict]:
+    """Money rows of the hand-labelled sets (main and held-out): readings in a currency, and
+    refusals whose text names a currency. Labels come from bench/accuracy, not from either parser."""
+    from bench_accuracy import SETS, load_expressions
 
+    from coop_analysis.units import AMBIGUOUS_CURRENCIES, CURRENCIES, CURRENCY_SYMBOLS
 
-def fact_money_cases() -> list[tuple[str, float, str, str]]:
-    from coop_analysis import load_facts
-
-    facts = load_facts()
-    money = facts[facts["unit"].isin(list(CURRENCY_CODES))]
-    return [(str(r.raw), float(r.value), str(r.unit), "facts") for r in money.itertuples()]
-
-
-def generated_money_cases(corpus_dir: Path) -> list[tuple[str, float, str, str]]:
+    words = [*CURRENCIES, *AMBIGUOUS_CURRENCIES, *CURRENCY_SYMBOLS]
     out = []
-    rows = (corpus_dir / "money.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    for row in rows:
-        expr, value, currency, _qualifier, form = row.split("\t")
-        out.append((expr, float(value), currency, f"generated:{form}"))
+    for name, (expr_file, _) in SETS.items():
+        for row in load_expressions(expr_file):
+            reading = row.get("reading")
+            money = reading is not None and len(reading[1]) == 3 and reading[1].isupper()
+            if money or (row["expect"] == "reject" and any(w in row["text"] for w in words)):
+                out.append({"text": row["text"], "reading": reading, "set": name, "class": row["class"]})
     return out
 
 
-def _coop_reader():
+def _jio_claims(case_pattern, text: str) -> bool:
+    """JioNLP's own currency pattern (jionlp.rule.rule_pattern.CURRENCY_CASE) finds a currency, and
+    there is no currency symbol (its docs list symbols as to do)."""
+    return bool(case_pattern.search(text)) and not any(sym in text for sym in SYMBOLS)
+
+
+def _read_coop(text: str):
     from coop_analysis import QuantityError, parse_quantity
 
-    def read(expr: str):
-        try:
-            q = parse_quantity(expr)
-        except QuantityError as exc:
-            return None, None, f"error: {str(exc)[:40]}", None
-        return q.value, q.unit, f"{q.value:g} {q.unit} {q.qualifier}", q.qualifier != "exact"
-
-    return read
+    try:
+        q = parse_quantity(text)
+    except QuantityError:
+        return None
+    return (q.value, q.unit, q.qualifier, q.low, q.high)
 
 
-def _jio_reader(jio):
-    def read(expr: str):
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                r = jio.parse_money(expr)
-        except Exception as exc:  # jionlp raises ValueError and others on unreadable input
-            return None, None, f"error: {type(exc).__name__}", None
-        num, case, definition = r.get("num"), r.get("case"), r.get("definition", "")
-        try:
-            if isinstance(num, list | tuple):
-                ends = [float(x) for x in num]
-                value = (ends[0] + ends[-1]) / 2
-            else:
-                ends = [float(num)]
-                value = ends[0]
-        except (TypeError, ValueError):
-            return None, None, f"unreadable num {num!r}", None
-        unit = JIO_CASE.get(case, case)
-        shown = f"{num} {case} {definition}"
-        return (value, ends), unit, shown, definition != "accurate"
-
-    return read
+def _read_jio(jio, text: str):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            r = jio.parse_money(text)
+    except Exception:  # jionlp raises ValueError and others on what it does not read
+        return None
+    if not r or r.get("num") is None:
+        return None
+    num = r["num"]
+    ends = [float(x) for x in num] if isinstance(num, list | tuple) else [float(num)]
+    return (ends, ISO.get(r.get("case"), r.get("case")), r.get("definition"))
 
 
-def bench_money(corpus_dir: Path, skip_jionlp: bool) -> None:
+def _outcome(parser: str, got, want) -> str:
+    """right / wrong / refused, for one parser's reading against the label."""
+    if got is None:
+        return "right" if want is None else "refused"
+    if want is None:
+        return "wrong"  # a number where the label says the form cannot be read
+    value, unit, qualifier, low, high = want
+    if parser == "coop":
+        same = all(
+            (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9))
+            for a, b in ((got[0], value), (got[3], low), (got[4], high))
+        )
+        return "right" if same and got[1:3] == (unit, qualifier) else "wrong"
+    ends, case, _definition = got
+    if case != unit:
+        return "wrong"
+    if qualifier == "range":
+        ok = len(ends) == 2 and math.isclose(ends[0], low, rel_tol=1e-9) and math.isclose(ends[1], high, rel_tol=1e-9)
+    else:  # the stated number, alone or as an end of JioNLP's interval for 余/多/几 (its convention)
+        ok = any(math.isclose(e, value, rel_tol=1e-9) for e in ends)
+    return "right" if ok else "wrong"
+
+
+def bench_money(skip_jionlp: bool) -> None:
     print()
     print("=" * 78)
-    print("2. Money expressions: coop_analysis.parse_quantity vs jionlp.parse_money")
+    print("2. Money expressions of the independent hand-labelled set: parse_quantity vs jionlp.parse_money")
     print("=" * 78)
-    cases = test_money_cases() + fact_money_cases() + generated_money_cases(corpus_dir)
-    seen: set[str] = set()
-    cases = [c for c in cases if not (c[0] in seen or seen.add(c[0]))]
-    by_source = Counter(c[3].split(":")[0] for c in cases)
-    print("   expressions: " + ", ".join(f"{k} {v}" for k, v in by_source.items()) + f" (distinct: {len(cases)})")
-
-    readers = {"coop_analysis": _coop_reader()}
-    jio = None
-    if skip_jionlp:
-        print("   jionlp: skipped (--skip-jionlp)")
-    else:
-        t0 = time.perf_counter()
+    cases = independent_money_cases()
+    n_read = sum(c["reading"] is not None for c in cases)
+    print(f"   {len(cases)} money expressions ({n_read} with a reading, {len(cases) - n_read} labelled as refusals)")
+    readers = {"coop": lambda t: _read_coop(t)}
+    jio = case_pattern = None
+    if not skip_jionlp:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 import jionlp as jio
-            print(f"   jionlp {getattr(jio, '__version__', '?')} imported in {time.perf_counter() - t0:.2f} s")
-            readers["jionlp"] = _jio_reader(jio)
+                from jionlp.rule.rule_pattern import CURRENCY_CASE
+            case_pattern = re.compile(CURRENCY_CASE)
+            readers["jionlp"] = lambda t: _read_jio(jio, t)
+            print(f"   jionlp {getattr(jio, '__version__', '?')}")
         except Exception as exc:  # not installed, or broken
-            print(
-                f"   jionlp: NOT AVAILABLE ({type(exc).__name__}: {exc}); install with "
-                f"`{sys.executable} -m pip install jionlp` (the `bench` extra). Comparing nothing."
-            )
-
-    outcome: dict[str, list[tuple]] = {}
+            print(f"   jionlp: NOT AVAILABLE ({type(exc).__name__}: {exc}); `pip install jionlp` (the bench extra)")
+    claims = {"coop": [True] * len(cases)}
+    if case_pattern is not None:
+        claims["jionlp"] = [_jio_claims(case_pattern, c["text"]) for c in cases]
+    results: dict[str, list[str]] = {}
+    got_all: dict[str, list] = {}
     speed: dict[str, float] = {}
+    texts = [c["text"] for c in cases]
     for name, read in readers.items():
-        for warm in ("三十五万元", "约60万美元", cases[0][0]):  # warm-up: lazy imports, lexicons
-            read(warm)
-        t0 = time.perf_counter()
-        out = [read(c[0]) for c in cases]
-        speed[name] = len(cases) / (time.perf_counter() - t0)
-        outcome[name] = out
+        for t in texts[:20]:
+            read(t)  # warm-up: lazy imports, lexicons
+        best = math.inf
+        for _ in range(3):
+            t0 = time.perf_counter()
+            got = [read(t) for t in texts]
+            best = min(best, time.perf_counter() - t0)
+        speed[name] = len(texts) / best
+        got_all[name] = got
+        results[name] = [_outcome(name, g, c["reading"]) for g, c in zip(got, cases, strict=True)]
 
-    def correct(name: str, i: int, lenient: bool = False) -> bool:
-        value, unit, _, _ = outcome[name][i]
-        exp_value, exp_unit = cases[i][1], cases[i][2]
-        if value is None or unit != exp_unit:
-            return False
-        if name == "jionlp":
-            mid, ends = value
-            candidates = [mid, *ends] if lenient else [mid]
-        else:
-            candidates = [value]
-        return any(math.isclose(v, exp_value, rel_tol=1e-9) for v in candidates)
+    def row(name: str, idx: list[int], label: str) -> None:
+        n = len(idx)
+        cnt = Counter(results[name][i] for i in idx)
+        print(
+            f"   {name:<8} {label:<34} {n:>5} {cnt['right']:>6} {cnt['right'] / n:>7.1%} {cnt['wrong']:>6} "
+            f"{cnt['refused']:>8}"
+        )
 
-    sources = ["tests", "facts", "generated", "all"]
-    print(f"\n   {'parser':<14} {'source':<10} {'n':>6} {'accuracy':>9} {'lenient':>8} {'expr/s':>10}")
+    print(f"\n   {'parser':<8} {'cases':<34} {'n':>5} {'right':>6} {'right%':>7} {'WRONG':>6} {'refused':>8}")
+    both = [i for i in range(len(cases)) if all(claims[n][i] for n in claims)]
     for name in readers:
-        for src in sources:
-            idx = [i for i, c in enumerate(cases) if src == "all" or c[3].split(":")[0] == src]
-            if not idx:
-                continue
-            acc = sum(correct(name, i) for i in idx) / len(idx)
-            len_acc = sum(correct(name, i, lenient=True) for i in idx) / len(idx)
-            rate = f"{speed[name]:,.0f}" if src == "all" else ""
-            print(f"   {name:<14} {src:<10} {len(idx):>6} {acc:>9.1%} {len_acc:>8.1%} {rate:>10}")
+        own = [i for i in range(len(cases)) if claims[name][i]]
+        row(name, own, "the cases it claims to handle")
+        if len(claims) > 1:
+            row(name, both, "the cases both claim")
+        held = [i for i in both if cases[i]["set"] == "holdout"]
+        row(name, held, "  of them in the held-out set")
+    for name in readers:
+        print(f"   {name}: {speed[name]:,.0f} expressions/s (best of 3 passes over all {len(texts)})")
     print(
-        "   (accuracy: value and currency right, a JioNLP range read as its midpoint; "
-        "lenient: either end of a JioNLP range also counts)"
+        "   (JioNLP claims a case when its own CURRENCY_CASE pattern finds a currency and no symbol is used;"
+        " a JioNLP interval for 余/多 counts as right when the stated number is one of its ends)"
     )
-
-    forms = sorted({c[3] for c in cases})
-    print(f"\n   by form: {'form':<32} {'n':>5} " + " ".join(f"{n:>14}" for n in readers))
-    for form in forms:
-        idx = [i for i, c in enumerate(cases) if c[3] == form]
-        accs = " ".join(f"{sum(correct(n, i) for i in idx) / len(idx):>14.1%}" for n in readers)
-        print(f"            {form:<32} {len(idx):>5} {accs}")
-
     if "jionlp" in readers:
-        both = [(i, cases[i]) for i in range(len(cases))]
-        agree_blur = sum(
-            1
-            for i, _ in both
-            if outcome["jionlp"][i][3] is not None and outcome["jionlp"][i][3] == outcome["coop_analysis"][i][3]
-        )
-        print(
-            f"\n   exact vs non-exact reading (jionlp definition 'accurate' vs other; coop qualifier 'exact' vs other) "
-            f"agree on {agree_blur}/{len(cases)}"
-        )
-        dis = [i for i in range(len(cases)) if correct("coop_analysis", i) != correct("jionlp", i)]
-        print(f"\n   disagreements (one right, the other wrong): {len(dis)}; first 20:")
-        print(f"   {'expression':<22} {'expected':<22} {'coop_analysis':<28} {'jionlp':<40}")
-        for i in dis[:20]:
-            expr, value, unit, _src = cases[i]
-            c_ok = "✓" if correct("coop_analysis", i) else "✗"
-            j_ok = "✓" if correct("jionlp", i) else "✗"
-            print(
-                f"   {expr:<22} {f'{value:g} {unit}':<22} {c_ok} {outcome['coop_analysis'][i][2]:<26} "
-                f"{j_ok} {outcome['jionlp'][i][2]}"
-            )
-        both_wrong = [i for i in range(len(cases)) if not correct("coop_analysis", i) and not correct("jionlp", i)]
-        print(
-            f"\n   both wrong (strict): {len(both_wrong)}"
-            + (": " + ", ".join(cases[i][0] for i in both_wrong[:10]) if both_wrong else "")
-        )
-    else:
-        wrong = [i for i in range(len(cases)) if not correct("coop_analysis", i)]
-        print(f"\n   coop_analysis wrong on {len(wrong)}; first 20:")
-        for i in wrong[:20]:
-            print(
-                f"   {cases[i][0]:<22} expected {cases[i][1]:g} {cases[i][2]:<6} got {outcome['coop_analysis'][i][2]}"
-            )
+        shown = 0
+        print("\n   where they differ (first 25):")
+        for i in both:
+            a, b = results["coop"][i], results["jionlp"][i]
+            if a != b and shown < 25:
+                jg = got_all["jionlp"][i]
+                jtxt = "—" if jg is None else f"{jg[0]} {jg[1]} {jg[2]}"
+                want = cases[i]["reading"]
+                wtxt = "refuse" if want is None else f"{want[0]:g} {want[1]} {want[2]}"
+                print(f"   {cases[i]['text']:<22} expected {wtxt:<26} coop {a:<8} jionlp {b:<8} {jtxt}")
+                shown += 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -521,7 +480,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs visible")
     tmp = None
-    if args.corpus_dir:
+    corpus_dir = None
+    if args.skip_extract:
+        pass  # part 2 does not need the corpus
+    elif args.corpus_dir:
         corpus_dir = Path(args.corpus_dir)
         if not (corpus_dir / "manifest.json").exists():
             make_corpus(corpus_dir, int(args.mb * 1e6))
@@ -531,11 +493,12 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         make_corpus(corpus_dir, int(args.mb * 1e6))
         print(f"corpus generated in {time.perf_counter() - t0:.1f} s into {corpus_dir} (deleted at the end)")
-    print("manifest: " + json.dumps(json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))))
+    if corpus_dir is not None:
+        print("manifest: " + json.dumps(json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))))
     try:
-        if not args.skip_extract:
+        if corpus_dir is not None:
             bench_extraction(corpus_dir, args.chunk_kb, args.profile)
-        bench_money(corpus_dir, args.skip_jionlp)
+        bench_money(args.skip_jionlp)
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
