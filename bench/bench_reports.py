@@ -1,170 +1,182 @@
-"""Benchmark the report suite against the kernel floor.
+"""Benchmark the report suite against papermill's empty-notebook floor.
 
 Usage::
 
-    /work/venv/bin/python bench/bench_reports.py [--jobs N] [--lang en|zh] [--out DIR] [--check]
+    .venv/bin/python bench/bench_reports.py [--rounds N] [--jobs N] [--lang en|zh] [--check]
 
-Runs, with the same runner (:func:`coop_analysis.reports.build_reports`) and the
-same parallelism:
+In one process, alternating for ``--rounds`` rounds (the order flips each round):
 
-1. EMPTY notebooks: copies of ``notebooks/region_report.ipynb`` and
-   ``notebooks/overview.ipynb`` reduced to their parameters cell plus one code
-   cell ``pass`` — one per report of the real suite (the kernel floor);
-2. IMPORTS-ONLY notebooks: the same, with one cell that only imports what a
-   report needs (pandas, matplotlib's Figure and Agg backend, coop_analysis with
-   its data loaded) — the least any report built on this stack can cost;
-3. the real suite: every province with records plus the overview.
+* FLOOR — papermill's empty-notebook floor: one empty notebook per report of the
+  suite (the report notebooks reduced to their parameters cell plus ``pass``),
+  each run by plain ``papermill.execute_notebook`` with a fresh ``python3``
+  kernel, ``--jobs`` at a time (threads; papermill is imported before timing);
+* SUITE — the real build, ``build_reports()`` as ``coop-analysis reports`` runs
+  it: every province with records plus the overview, kernels forked from the
+  warm server (its start-up and preload included in every round), HTML export,
+  files and index written.
 
-Prints the parent's import time (``coop_analysis.reports`` and the CLI, each in a
-fresh interpreter, against ``import nbformat`` for comparison), the per-notebook
-times and wall times of the three runs, and their ratios (target for real / empty: ≤ 1.5). Output goes
-to a temporary folder unless ``--out`` is given (never to ``reports/``).
-``--check`` exits 1 when the ratio is over the target or a report failed.
+Prints both per round, min and median, the ratios (target: median suite / floor
+≤ 1.0), and where a report's time goes (median per notebook over all rounds:
+kernel start, the cells by kind — imports, data and profile, figures, tables
+and text — kernel shutdown, HTML export, writing). ``--fresh`` adds the suite
+with fresh kernels (``fork=False``) as a third row. Outputs go to a temporary
+folder. ``--check`` exits 1 when the median ratio is over the target or a
+report failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
+import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-TARGET = 1.5
+TARGET = 1.0
+#: As the runner: keeps ipykernel's start-up warning about unencrypted local TCP off the terminal.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
-def _import_seconds(code: str, repeat: int = 3) -> float:
-    """Median wall time of ``python -c code`` minus a bare interpreter start."""
-
-    def run(c: str) -> float:
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", c], check=True, cwd=ROOT)
-        return time.perf_counter() - t
-
-    bare = statistics.median(run("pass") for _ in range(repeat))
-    return statistics.median(run(code) for _ in range(repeat)) - bare
-
-
-#: What a report notebook imports before it does any work: the stack the design card asks
-#: for (pandas for the tables, matplotlib with its Agg backend for the figures) and the
-#: library with its data loaded. No report can do less than this.
-IMPORTS_ONLY = (
-    "import pandas\n"
-    "import matplotlib.figure\n"
-    "import matplotlib.backends.backend_agg\n"
-    "from coop_analysis import figures, narrative, profiles, reports\n"
-    "from coop_analysis.datasets import load_facts\n"
-    "load_facts()"
-)
-
-
-def _empty_copy(source: Path, target: Path, code_source: str = "pass") -> None:
-    """``source`` reduced to its parameters cell and one code cell ``code_source`` (plain JSON)."""
+def _empty_copy(source: Path, target: Path) -> None:
+    """``source`` reduced to its parameters cell and one code cell ``pass`` (plain JSON)."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     params = [c for c in nb["cells"] if "parameters" in (c.get("metadata", {}).get("tags") or [])]
     code = {"cell_type": "code", "execution_count": None, "id": "empty-pass", "metadata": {}, "outputs": [],
-            "source": code_source}  # fmt: skip
+            "source": "pass"}  # fmt: skip
     nb["cells"] = [*params[:1], code]
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def _stats(seconds: dict[str, float]) -> str:
-    if not seconds:
-        return "-"
-    values = sorted(seconds.values())
-    slowest = max(seconds, key=seconds.get)
-    return (
-        f"median {statistics.median(values):.2f} s, min {values[0]:.2f} s, "
-        f"max {values[-1]:.2f} s ({slowest}), sum {sum(values):.1f} s"
-    )
+def _floor(papermill: object, notebooks: list[tuple[str, dict[str, str]]], jobs: int) -> float:
+    """Wall time of plain papermill running ``notebooks`` with fresh kernels, ``jobs`` at a time."""
+
+    def run(item: tuple[str, dict[str, str]]) -> None:
+        path, params = item
+        papermill.execute_notebook(  # type: ignore[attr-defined]
+            path, None, parameters=params, kernel_name="python3", progress_bar=False, extra_arguments=KERNEL_ARGS
+        )
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(run, notebooks))
+    return time.perf_counter() - started
+
+
+def _kind(source: str) -> str:
+    if "figures." in source:
+        return "figures"
+    if source.lstrip().startswith(("from ", "import ")) or "\nimport " in source or "\nfrom " in source:
+        return "imports+data" if "profile" in source else "imports"
+    return "tables+text"
+
+
+def _breakdown(outcomes: list) -> dict[str, float]:
+    """Median seconds per phase over the notebooks given (each phase summed within a notebook)."""
+    per_phase: dict[str, list[float]] = {}
+    for outcome in outcomes:
+        t = outcome.timings
+        if t is None or not outcome.ok:
+            continue
+        phases = t.phases()
+        cells: dict[str, float] = {}
+        for source, seconds in t.cells:
+            cells[_kind(source)] = cells.get(_kind(source), 0.0) + seconds
+        row = {"kernel start": phases.get("kernel", 0.0)} | cells
+        row |= {"cells, other (papermill, messages)": phases.get("cells", 0.0) - sum(cells.values())}
+        row |= {k: phases.get(k, 0.0) for k in ("shutdown", "export", "write")}
+        row["total"] = sum(phases.values())
+        for key, value in row.items():
+            per_phase.setdefault(key, []).append(value)
+    return {k: statistics.median(v) for k, v in per_phase.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: number of cores)")
     parser.add_argument("--lang", choices=["en", "zh"], default="en")
-    parser.add_argument("--out", help="keep the outputs in this folder (default: a temporary folder)")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 if the ratio is over {TARGET}")
+    parser.add_argument("--fresh", action="store_true", help="also time the suite with fresh kernels")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 if the median ratio is over {TARGET}")
     args = parser.parse_args(argv)
 
     from coop_analysis import paths
-    from coop_analysis.reports import OVERVIEW_NOTEBOOK, REGION_NOTEBOOK, BuildResult, build_reports, default_regions
+    from coop_analysis.execution import import_stack
+    from coop_analysis.runner import OVERVIEW_NOTEBOOK, REGION_NOTEBOOK, build_reports, default_jobs, default_regions
 
+    papermill = import_stack()["papermill"]
     nb_dir = paths.notebooks_dir()
-    missing = [n for n in (REGION_NOTEBOOK, OVERVIEW_NOTEBOOK) if not (nb_dir / n).is_file()]
-    if missing:
-        print(f"bench_reports: missing notebook(s) {missing} in {nb_dir}; the report suite cannot run yet.",
-              file=sys.stderr)  # fmt: skip
-        return 2
-
-    print("parent import time (fresh interpreter, bare start subtracted):")
-    for label, code in [
-        ("import coop_analysis.reports", "import coop_analysis.reports"),
-        ("import coop_analysis.cli", "import coop_analysis.cli"),
-        ("import nbformat (for comparison)", "import nbformat"),
-        ("import papermill (for comparison)", "import papermill"),
-    ]:
-        print(f"  {label:36s} {_import_seconds(code):6.2f} s")
-    heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, coop_analysis.cli, coop_analysis.reports;"
-         "print(sorted(m for m in ('nbformat', 'papermill', 'nbconvert', 'jsonschema') if m in sys.modules))"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    ).stdout.strip()  # fmt: skip
-    print(f"  heavy modules in the parent after import: {heavy}")
-
     regions = default_regions()
-    jobs = args.jobs or os.cpu_count() or 1
+    jobs = args.jobs or default_jobs()
     n = len(regions) + 1
-    print(f"\n{n} notebooks ({len(regions)} provinces + overview), lang {args.lang}, {jobs} worker(s)")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",)
+    print(f"{n} notebooks ({len(regions)} provinces + overview), lang {args.lang}, {jobs} at a time, "
+          f"{args.rounds} rounds; {os.cpu_count()} cores, load average {load[0]:.1f} at start; "
+          f"Python {platform.python_version()}")  # fmt: skip
 
+    floor_s: list[float] = []
+    suite_s: list[float] = []
+    fresh_s: list[float] = []
+    outcomes: list = []
+    failed: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench_reports_") as tmp:
-        base = Path(args.out) if args.out else Path(tmp)
-        common = {"lang": args.lang, "jobs": args.jobs, "progress": None}
+        empty_dir = Path(tmp) / "empty"
+        empty_dir.mkdir()
+        for name in (REGION_NOTEBOOK, OVERVIEW_NOTEBOOK):
+            _empty_copy(nb_dir / name, empty_dir / name)
+        empties = [(str(empty_dir / OVERVIEW_NOTEBOOK), {"lang": args.lang})]
+        empties += [(str(empty_dir / REGION_NOTEBOOK), {"region": r, "lang": args.lang}) for r in regions]
 
-        def reduced(label: str, code_source: str) -> BuildResult:
-            folder = Path(tmp) / f"{label}_notebooks"
-            folder.mkdir()
-            for name in (REGION_NOTEBOOK, OVERVIEW_NOTEBOOK):
-                _empty_copy(nb_dir / name, folder / name, code_source)
-            quiet = io.StringIO()  # reduced notebooks record no headline: drop those warnings
-            with contextlib.redirect_stderr(quiet):
-                result = build_reports(regions, out=base / label, notebooks_dir=folder, **common)
-            for line in quiet.getvalue().splitlines():
-                if "record_headline" not in line:
-                    print(line, file=sys.stderr)
-            return result
+        def suite(r: int, fork: bool) -> float:
+            result = build_reports(None, lang=args.lang, out=Path(tmp) / f"suite{r}{fork}", jobs=jobs, fork=fork,
+                                   progress=False)  # fmt: skip
+            failed.extend(result.failed)
+            if fork:
+                outcomes.extend(result.outcomes)
+            return result.seconds
 
-        empty = reduced("empty", "pass")
-        imports = reduced("imports", IMPORTS_ONLY)
-        real = build_reports(None, out=base / "real", **common)
+        for r in range(args.rounds):
+            steps = [("floor", lambda: _floor(papermill, empties, jobs)), ("suite", lambda r=r: suite(r, True))]
+            if args.fresh:
+                steps.append(("fresh", lambda r=r: suite(r, False)))
+            if r % 2:
+                steps.reverse()
+            times = {}
+            for label, step in steps:
+                times[label] = step()
+            floor_s.append(times["floor"])
+            suite_s.append(times["suite"])
+            if args.fresh:
+                fresh_s.append(times["fresh"])
+            extra = f", suite with fresh kernels {times['fresh']:.2f} s" if args.fresh else ""
+            print(f"  round {r + 1}: floor {times['floor']:.2f} s, suite {times['suite']:.2f} s, "
+                  f"ratio {times['suite'] / times['floor']:.2f}{extra}")  # fmt: skip
 
-    ratio = real.seconds / empty.seconds
+    med_floor, med_suite = statistics.median(floor_s), statistics.median(suite_s)
     print()
-    rows = [
-        ("empty notebooks (kernel floor)", empty),
-        ("imports only (no report work)", imports),
-        ("real report suite", real),
-    ]
-    for label, result in rows:
-        print(f"  {label:31s} {result.seconds:6.1f} s wall; per notebook {_stats(result.notebook_seconds)}")
-    print(f"  ratio imports-only / empty:     {imports.seconds / empty.seconds:6.2f}  (the least any report can do)")
-    print(f"  ratio real / imports-only:      {real.seconds / imports.seconds:6.2f}  (the reports' own work)")
+    print(f"  papermill empty-notebook floor: min {min(floor_s):.2f} s, median {med_floor:.2f} s")
+    print(f"  report suite (forked kernels):  min {min(suite_s):.2f} s, median {med_suite:.2f} s")
+    if fresh_s:
+        print(f"  report suite (fresh kernels):   min {min(fresh_s):.2f} s, median {statistics.median(fresh_s):.2f} s "
+              f"(ratio {statistics.median(fresh_s) / med_floor:.2f})")  # fmt: skip
+    ratio = med_suite / med_floor
     verdict = "OK" if ratio <= TARGET else "OVER"
-    print(f"  ratio real / empty:             {ratio:6.2f}  (target ≤ {TARGET}: {verdict})")
-    failed = empty.failed + imports.failed + real.failed
+    print(f"  ratio suite / floor: median {ratio:.2f} (target ≤ {TARGET}: {verdict}), "
+          f"min/min {min(suite_s) / min(floor_s):.2f}, per round {', '.join(f'{s / f:.2f}' for s, f in zip(suite_s, floor_s, strict=True))}")  # fmt: skip
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
+
+    print("\nper report notebook (median over all rounds, seconds; the cells by what they call):")
+    for key, value in _breakdown(outcomes).items():
+        print(f"  {key:36s} {value:6.3f}")
     for name, error in failed:
         print(f"  FAILED {name}: {error}", file=sys.stderr)
-    if args.out:
-        print(f"  outputs kept in {base}")
     if args.check and (failed or ratio > TARGET):
         return 1
     return 0

@@ -175,8 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="all 31 provinces (instead of REGION names)")
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
-    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: number of cores)")
     p.add_argument("--no-overview", action="store_true", help="skip the national overview")
+    p.add_argument("--fresh-kernels", action="store_true", help="start a fresh kernel per notebook (no fork server)")
     p.set_defaults(func=_cmd_reports)
 
     p = sub.add_parser("export", help="write every table as CSV, Parquet or XLSX with a datapackage.json")

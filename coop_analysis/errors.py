@@ -52,3 +52,7 @@ class MissingRateError(CoopAnalysisError, LookupError):
 
 class ProjectRootError(CoopAnalysisError, FileNotFoundError):
     """The project folder (``COOP_ANALYSIS_ROOT``, ``--root`` or this checkout) does not hold ``data/``."""
+
+
+class OutputError(CoopAnalysisError):
+    """An output folder or file cannot be written (a file in the way, read-only, disk full …)."""

@@ -164,7 +164,8 @@ def write_index(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
             name = stem_to_name.get(stem, stem)
             rows.setdefault(name, {"stem": None})["failed_earlier"] = True
         for name in failures.get(lang, {}):
-            rows.setdefault(name, {"stem": None})
+            row = rows.setdefault(name, {"stem": None})
+            row["failed_copy"] = (lang_dir / f"{report_stem(name)}.failed.ipynb").is_file()
         if not rows:
             continue
         labels = province_names(lang) | {OVERVIEW: "全国概览" if lang == "zh" else "Overview"}
@@ -198,9 +199,8 @@ def _index_row(lang: str, name: str, label: str, row: dict[str, Any], error: str
     if error:
         failed_nb = quote(f"{lang}/{report_stem(name)}.failed.ipynb")
         note = "latest run failed" + ("; showing the previous report" if stem else "")
-        headline += (
-            f'<div class="failed">{esc(note)}: {esc(error)} (<a href="{esc(failed_nb)}">failed notebook</a>)</div>'
-        )
+        link = f' (<a href="{esc(failed_nb)}">failed notebook</a>)' if row.get("failed_copy") else ""
+        headline += f'<div class="failed">{esc(note)}: {esc(error)}{link}</div>'
 
     def num(key: str) -> str:
         value = row.get(key)

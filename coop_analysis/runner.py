@@ -3,63 +3,81 @@
 One region report is ``notebooks/region_report.ipynb`` executed by papermill
 with the parameters ``{"region": <English name>, "lang": "en" | "zh"}``; the
 national overview is ``notebooks/overview.ipynb`` with ``{"lang": ...}``.
-:func:`build_reports` validates every region name and the language, then runs
-the notebooks in worker processes (one kernel per notebook) and writes the
-pages and ``index.html`` (layout: :mod:`coop_analysis.pages`), plus
-``<out>/<lang>/<Region>.failed.ipynb`` only for a notebook that raised (for
-debugging).
 
+A build, :func:`build_reports`, goes in steps that can be changed one by one:
+
+1. check the arguments and the output folder (nothing runs if one is wrong);
+2. :func:`plan_jobs` — the notebooks to run (:class:`~coop_analysis.execution.Job`);
+3. :func:`run_job` for each, in threads: execute the notebook
+   (:func:`coop_analysis.execution.execute`, in a kernel forked from the warm
+   server of :mod:`coop_analysis.kernels`), :func:`postprocess_notebook`, write
+   the ``.ipynb`` and ``.html`` (:mod:`coop_analysis.pages`); a notebook that
+   raised is written to ``<Region>.failed.ipynb`` instead (for debugging);
+4. ``index.html`` — written on every way out: success, failures, Ctrl-C, SIGTERM,
+   a full disk (as far as the disk allows).
+
+A failing notebook, or a killed kernel, fails its report only. Ctrl-C or SIGTERM
+stops the build: queued notebooks do not start, running kernels are killed, the
+fork server stops, the index is written, then :class:`KeyboardInterrupt` (or
+:class:`Terminated`) is raised. An output folder that cannot take files (disk
+full, read-only) stops the build with an :class:`~coop_analysis.errors.OutputError`.
 Every file is written to a temporary file in its folder and moved into place
-with :func:`os.replace`, so a crash or Ctrl-C never leaves a half-written
-report. A failing notebook does not stop the others.
-
-The parent process never imports papermill, nbformat or nbconvert (together
-~2 s here): the workers do, once each, in :func:`_init_worker`.
+with :func:`os.replace`, so a crash never leaves a half-written report.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import re
-import secrets
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coop_analysis.fileio import atomic_write
+from coop_analysis.errors import OutputError
+from coop_analysis.execution import Job, NotebookFailed, Timings, error_text, execute, write_failed, write_report
 from coop_analysis.headlines import find_headline
 from coop_analysis.narrative import check_lang
-from coop_analysis.pages import OVERVIEW, install_font, render_page, report_stem, write_index
+from coop_analysis.pages import OVERVIEW, install_font, report_stem, write_index
 
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["BuildResult", "build_reports", "default_regions", "run_cli"]
+__all__ = [
+    "BuildResult",
+    "BuildStopped",
+    "Job",
+    "Outcome",
+    "Terminated",
+    "build_reports",
+    "default_jobs",
+    "default_regions",
+    "plan_jobs",
+    "postprocess_notebook",
+    "run_cli",
+    "run_job",
+]
 
 #: Notebook file names inside ``notebooks_dir``.
 REGION_NOTEBOOK = "region_report.ipynb"
 OVERVIEW_NOTEBOOK = "overview.ipynb"
-#: Kernel used for every notebook (jupyter_client runs it with the worker's own
-#: interpreter: a kernelspec whose argv[0] is "python" is replaced by sys.executable).
-KERNEL_NAME = "python3"
-#: Kernel command-line options: ipykernel >= 7 warns on every start that its local
-#: TCP connection is unencrypted (it is HMAC-signed, as always), and logs an ERROR when
-#: jupyter_client interrupts it before shutdown. Errors in notebook code still reach the
-#: notebook (and a dead kernel fails the report), so the kernel log is kept to CRITICAL.
-KERNEL_ARGS: tuple[str, ...] = ("--IPKernelApp.log_level=CRITICAL",)
-#: Longest a single cell may run before the notebook counts as failed (seconds).
-CELL_TIMEOUT = 600
-#: Longest a kernel may take to start (seconds).
-START_TIMEOUT = 60
 
 
-# --------------------------------------------------------------------------- small helpers
+class Terminated(KeyboardInterrupt):
+    """The build received SIGTERM; it stopped like on Ctrl-C (index written, kernels stopped)."""
+
+
+class BuildStopped(OutputError):
+    """The output folder stopped taking files during the build (disk full …); the build stopped."""
+
+
+# --------------------------------------------------------------------------- checks before running
 
 
 def _parameter_names(notebook: Path) -> set[str] | None:
@@ -85,148 +103,33 @@ def _check_notebook(notebook: Path, names: Iterable[str]) -> None:
         raise ValueError(f"{notebook}: the parameters cell does not define {missing}")
 
 
-# --------------------------------------------------------------------------- jobs and workers
+def _check_out(out: Path | str | None) -> Path:
+    """The output folder, created; raises ValueError (bad value) or OutputError (cannot write there)."""
+    from coop_analysis import paths
 
-
-@dataclass(frozen=True)
-class _Job:
-    """One notebook to run: only plain values, so it pickles to a worker."""
-
-    name: str  # English province name or "overview"
-    notebook: str
-    parameters: dict[str, str]
-    out_dir: str
-    stem: str
-    title: str
-
-
-_worker_state: dict[str, Any] = {}
-
-
-def _init_worker(stop: Any = None) -> None:
-    """Import papermill and nbconvert once per worker process.
-
-    ``stop`` is a multiprocessing Event the parent sets on Ctrl-C: jobs not yet
-    started then return at once, without running.
-
-    ``jsonschema`` imports ``rfc3987_syntax`` (if installed, as with
-    jupyterlab) only to check the "iri" format, which builds a grammar and
-    costs ~1.5 s; nbformat's schema (draft 4) never uses that format, so the
-    worker opts out of it. This touches only the worker process.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-    logging.getLogger("papermill").setLevel(logging.WARNING)
-    import nbformat
-    import papermill
-    from nbconvert.exporters import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    _worker_state.update(papermill=papermill, nbformat=nbformat, exporter=exporter, stop=stop, interrupted=False)
-
-
-def _error_text(exc: BaseException) -> str:
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    if ename is not None:  # PapermillExecutionError: the notebook raised
-        where = getattr(exc, "exec_count", None)
-        return f"{ename}: {evalue}" + (f" (cell [{where}])" if where is not None else "")
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
-
-
-def _run_job(job: _Job) -> dict[str, Any]:
-    """Execute one notebook, write .ipynb and .html atomically; never raises (returns the outcome)."""
-    if not _worker_state:
-        _init_worker()
-    papermill, nbformat, exporter = (_worker_state[k] for k in ("papermill", "nbformat", "exporter"))
-    stop = _worker_state.get("stop")
-    if _worker_state.get("interrupted") or (stop is not None and stop.is_set()):
-        return {"name": job.name, "ok": False, "error": "interrupted (not run)", "record": None, "seconds": None}
-    started = time.perf_counter()
-    out_dir = Path(job.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ipynb, page = out_dir / f"{job.stem}.ipynb", out_dir / f"{job.stem}.html"
-    failed_copy = out_dir / f"{job.stem}.failed.ipynb"
-    # papermill saves as it goes; let it save to a private temporary file
-    scratch = out_dir / f".{job.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp.ipynb"
-    outcome: dict[str, Any] = {"name": job.name, "ok": False, "error": None, "record": None}
+    if out is None:
+        return paths.reports_dir()
+    if not isinstance(out, (str, os.PathLike)) or not str(out).strip():
+        raise ValueError(f"out: expected an output folder, got {out!r}")
+    out = Path(out)
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ValueError(f"out: {parent} is a file, not a folder")
     try:
-        nb = papermill.execute_notebook(
-            job.notebook,
-            str(scratch),
-            parameters=dict(job.parameters),
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            request_save_on_cell_execute=False,
-            start_timeout=START_TIMEOUT,
-            execution_timeout=CELL_TIMEOUT,
-            cwd=str(Path(job.notebook).parent),
-            extra_arguments=list(KERNEL_ARGS),
-            shutdown_kernel="immediate",
-        )
-        record = find_headline(nb)
-        if record is None:  # reported by the parent (a worker's own stderr would break the progress bar)
-            outcome["warning"] = "the notebook did not call record_headline(); no headline in the index"
-            record = {"region": job.name}
-        elif record.get("region") != job.name:
-            outcome["warning"] = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
-        nb.metadata["coop_analysis"] = record
-        notebook_text = nbformat.writes(nb)
-        body = render_page(nb, job.title, exporter)
-        # both rendered before either is written: the pair is replaced together, or not at all
-        atomic_write(ipynb, notebook_text)
-        atomic_write(page, body)
-        failed_copy.unlink(missing_ok=True)
-        outcome.update(ok=True, record=record)
-    except BaseException as exc:  # a failing notebook must not stop the others
-        outcome["error"] = _error_text(exc)
-        if scratch.exists() and not isinstance(exc, KeyboardInterrupt):  # kept for debugging, with papermill's banner
-            try:
-                os.replace(scratch, failed_copy)
-                outcome["failed_notebook"] = str(failed_copy)
-            except OSError:
-                pass
-        if isinstance(exc, KeyboardInterrupt):
-            # Ctrl-C reaches the workers too (kernels run in their own session and are shut
-            # down by nbclient). Report it as this job's outcome rather than raising, so the
-            # worker skips the jobs already queued to it instead of running them.
-            _worker_state["interrupted"] = True
-            outcome["error"] = "interrupted"
-            logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # abandoned nbclient tasks
-    finally:
-        scratch.unlink(missing_ok=True)
-        outcome["seconds"] = time.perf_counter() - started
-    return outcome
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write to the output folder {out}: permission denied")
+    return out
 
 
-# --------------------------------------------------------------------------- the build
-
-
-@dataclass
-class BuildResult:
-    """Outcome of :func:`build_reports`.
-
-    Attributes:
-        succeeded: names of the reports written (English province names, ``"overview"``).
-        failed: ``(name, error message)`` of each notebook that failed.
-        index: path of the ``index.html`` written.
-        seconds: wall time of the whole build.
-        out: the output folder.
-        lang: the language built.
-        notebook_seconds: time of each notebook in its worker (kernel start to files written).
-    """
-
-    succeeded: list[str] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    index: Path | None = None
-    seconds: float = 0.0
-    out: Path | None = None
-    lang: str = "en"
-    notebook_seconds: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
+def default_jobs() -> int:
+    """Default parallelism: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def default_regions() -> list[str]:
@@ -252,12 +155,16 @@ def _resolve_regions(regions: Sequence[str] | None, all_provinces: bool) -> list
     return names
 
 
-def _make_jobs(names: list[str], lang: str, out: Path, nb_dir: Path, overview: bool) -> list[_Job]:
+# --------------------------------------------------------------------------- the steps
+
+
+def plan_jobs(names: list[str], lang: str, out: Path, nb_dir: Path, overview: bool) -> list[Job]:
+    """The notebooks a build runs: the overview (if asked), then each region, in this order."""
     jobs = []
     lang_dir = str(out / lang)
     if overview:
         title = "全国概览" if lang == "zh" else "National overview"
-        jobs.append(_Job(OVERVIEW, str(nb_dir / OVERVIEW_NOTEBOOK), {"lang": lang}, lang_dir, OVERVIEW, title))
+        jobs.append(Job(OVERVIEW, str(nb_dir / OVERVIEW_NOTEBOOK), {"lang": lang}, lang_dir, OVERVIEW, title))
     if names:
         from coop_analysis.regions import province_names
 
@@ -267,8 +174,110 @@ def _make_jobs(names: list[str], lang: str, out: Path, nb_dir: Path, overview: b
         if not all(type(v) is str for v in params.values()):  # only plain str reach papermill
             raise TypeError(f"report parameters must be plain str: {params!r}")
         title = f"{display.get(name, name)}{'：地区报告' if lang == 'zh' else ' — regional report'}"
-        jobs.append(_Job(name, str(nb_dir / REGION_NOTEBOOK), params, lang_dir, report_stem(name), title))
+        jobs.append(Job(name, str(nb_dir / REGION_NOTEBOOK), params, lang_dir, report_stem(name), title))
     return jobs
+
+
+def postprocess_notebook(nb: Any, job: Job) -> str | None:
+    """Prepare an executed notebook for writing (in place); returns a warning, or None.
+
+    Stores the notebook's headline record (:func:`coop_analysis.reports.record_headline`)
+    in ``nb.metadata["coop_analysis"]``, where the index reads it.
+    """
+    record = find_headline(nb)
+    warning = None
+    if record is None:
+        warning = "the notebook did not call record_headline(); no headline in the index"
+        record = {"region": job.name}
+    elif record.get("region") != job.name:
+        warning = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
+    nb.metadata["coop_analysis"] = record
+    return warning
+
+
+@dataclass
+class Outcome:
+    """What became of one job."""
+
+    name: str
+    ok: bool = False
+    error: str | None = None
+    warning: str | None = None
+    record: dict[str, Any] | None = None
+    failed_notebook: Path | None = None
+    interrupted: bool = False  # stopped by Ctrl-C/SIGTERM or a full disk: not counted as failed
+    fatal: str | None = None  # the output folder cannot take files: stop the build
+    timings: Timings | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        """Kernel start to files written (or to the notebook's end, if it failed)."""
+        end = self.timings and (self.timings.written or self.timings.executed)
+        return None if not end or self.timings is None else end - self.timings.started
+
+
+def run_job(job: Job, *, fork: bool = True, stop: threading.Event | None = None) -> Outcome:
+    """Execute one notebook and write its files; never raises (the outcome says what happened)."""
+    outcome = Outcome(job.name)
+    if stop is not None and stop.is_set():
+        outcome.error, outcome.interrupted = "not run (the build was stopped)", True
+        return outcome
+    timings = outcome.timings = Timings(started=time.perf_counter())
+    try:
+        nb = execute(job, fork=fork, timings=timings)
+        outcome.warning = postprocess_notebook(nb, job)
+        write_report(job, nb, timings)
+        outcome.ok, outcome.record = True, nb.metadata["coop_analysis"]
+    except NotebookFailed as exc:
+        outcome.error = exc.error
+        if stop is not None and stop.is_set():  # killed because the build stops: no failed copy
+            outcome.interrupted = True
+            return outcome
+        try:
+            outcome.failed_notebook = write_failed(job, exc.nb)
+        except OutputError as out_exc:
+            outcome.fatal = str(out_exc)
+        except Exception as write_exc:  # the failure itself is what matters
+            outcome.error += f" (its notebook could not be written: {error_text(write_exc)})"
+    except OutputError as exc:
+        outcome.error = outcome.fatal = str(exc)
+    except Exception as exc:  # export or write failed: the previous report stays in place
+        outcome.error = error_text(exc)
+    return outcome
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@dataclass
+class BuildResult:
+    """Outcome of :func:`build_reports`.
+
+    Attributes:
+        succeeded: names of the reports written (English province names, ``"overview"``).
+        failed: ``(name, error message)`` of each notebook that failed.
+        index: path of the ``index.html`` written.
+        seconds: wall time of the whole build.
+        out: the output folder.
+        lang: the language built.
+        notebook_seconds: time of each notebook (kernel start to files written).
+        outcomes: every job's :class:`Outcome` (with its timings), in report order.
+        not_run: names of the notebooks not run or stopped because the build stopped.
+    """
+
+    succeeded: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    index: Path | None = None
+    seconds: float = 0.0
+    out: Path | None = None
+    lang: str = "en"
+    notebook_seconds: dict[str, float] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    not_run: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.not_run
 
 
 def build_reports(
@@ -281,6 +290,7 @@ def build_reports(
     overview: bool = True,
     notebooks_dir: Path | None = None,
     progress: bool | None = None,
+    fork: bool = True,
 ) -> BuildResult:
     """Run the report notebooks in parallel and write HTML, executed notebooks and ``index.html``.
 
@@ -290,22 +300,27 @@ def build_reports(
         all_provinces: all 31 provinces (``regions`` must then be empty).
         lang: ``"en"`` or ``"zh"``.
         out: output folder (default :func:`coop_analysis.paths.reports_dir`).
-        jobs: worker processes (default ``os.cpu_count()``, never more than notebooks).
+        jobs: notebooks run at once (default :func:`default_jobs`, never more than notebooks).
         overview: also build the national overview.
         notebooks_dir: folder holding ``region_report.ipynb`` and
             ``overview.ipynb`` (default :func:`coop_analysis.paths.notebooks_dir`).
         progress: show a tqdm bar on stderr (None: only when stderr is a terminal).
+        fork: kernels forked from a warm server (:mod:`coop_analysis.kernels`; fresh
+            where the platform cannot fork); False: a fresh kernel per notebook.
 
     Returns:
         A :class:`BuildResult`; failed notebooks are listed in ``failed``, not raised.
 
     Raises:
         UnknownRegionError: a region name matches no province (nothing has run).
-        ValueError: bad ``lang`` or ``jobs``, region names together with ``all_provinces``,
-            or a notebook without the parameters it needs.
+        ValueError: bad ``lang``, ``jobs`` or ``out``, region names together with
+            ``all_provinces``, or a notebook without the parameters it needs.
         FileNotFoundError: a report notebook is missing.
+        OutputError: the output folder cannot take files (checked before running;
+            or the disk filled up during the build, which then stops).
+        KeyboardInterrupt: Ctrl-C (:class:`Terminated`: SIGTERM); the index is written first.
     """
-    from coop_analysis import paths
+    from coop_analysis import kernels, paths
 
     started = time.perf_counter()
     lang = check_lang(lang)
@@ -316,122 +331,175 @@ def build_reports(
     if all_provinces and regions:
         raise ValueError(f"regions: give region names or all_provinces (--all), not both (got {list(regions)!r})")
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
-    out = Path(out) if out is not None else paths.reports_dir()
+    if out is not None and (not isinstance(out, (str, os.PathLike)) or not str(out).strip()):
+        raise ValueError(f"out: expected an output folder, got {out!r}")
 
-    names = _resolve_regions(regions, all_provinces)
-    if names:
-        _check_notebook(nb_dir / REGION_NOTEBOOK, ["region", "lang"])
-    if overview:
-        _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
-    todo = _make_jobs(names, lang, out, nb_dir, overview)
-    result = BuildResult(out=out, lang=lang)
-    install_font(out)
-    outcomes = _run_jobs(todo, jobs, progress)
-    for job in todo:  # report order: overview, then provinces-table order
-        outcome = outcomes[job.name]
-        if outcome.get("seconds") is not None:
-            result.notebook_seconds[job.name] = outcome["seconds"]
-        if outcome["ok"]:
-            result.succeeded.append(job.name)
-        else:
-            result.failed.append((job.name, outcome["error"] or "unknown error"))
-    result.index = write_index(out, failures={lang: dict(result.failed)})
-    result.seconds = time.perf_counter() - started
+    if fork:
+        kernels.prestart()  # the server preloads while this process checks, plans and imports papermill
+    try:
+        names = _resolve_regions(regions, all_provinces)
+        if names:
+            _check_notebook(nb_dir / REGION_NOTEBOOK, ["region", "lang"])
+        if overview:
+            _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
+        out = _check_out(out)
+        todo = plan_jobs(names, lang, out, nb_dir, overview)
+        result = BuildResult(out=out, lang=lang)
+        outcomes: dict[str, Outcome] = {}
+        try:
+            try:
+                install_font(out)
+            except OSError as exc:
+                raise OutputError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from exc
+            with _sigterm_stops_the_build():
+                _run_jobs(todo, jobs, progress, fork, outcomes)
+        finally:
+            _collect(result, todo, outcomes)
+            result.index = _write_index(out, lang, result)
+            result.seconds = time.perf_counter() - started
+    finally:
+        kernels.stop_servers()  # the server and every kernel it forked stop with the build
+    fatal = next((o.fatal for o in result.outcomes if o.fatal), None)
+    if fatal:
+        raise BuildStopped(f"{fatal}; the build stopped ({len(result.not_run)} report(s) not written)")
     return result
 
 
-@contextlib.contextmanager
-def _spawnable_main() -> Iterator[None]:
-    """Let spawned workers start when the parent's ``__main__`` is not a file.
+def _collect(result: BuildResult, todo: list[Job], outcomes: dict[str, Outcome]) -> None:
+    for job in todo:  # report order: overview, then provinces-table order
+        outcome = outcomes.get(job.name) or Outcome(job.name, error="not run", interrupted=True)
+        result.outcomes.append(outcome)
+        if outcome.seconds is not None:
+            result.notebook_seconds[job.name] = outcome.seconds
+        if outcome.ok:
+            result.succeeded.append(job.name)
+        elif outcome.interrupted or outcome.fatal:
+            result.not_run.append(job.name)
+        else:
+            result.failed.append((job.name, outcome.error or "unknown error"))
 
-    A spawned worker re-imports the parent's main script from ``__main__.__file__``;
-    a script read from standard input (``python - < script.py``) has the file name
-    ``<stdin>``, and the worker would die looking for it. The workers need nothing
-    from ``__main__`` (the jobs and the worker code live in this module), so the
-    name is hidden while they start, as for an interactive session.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or not isinstance(path, str) or os.path.isfile(path):
+
+def _write_index(out: Path, lang: str, result: BuildResult) -> Path | None:
+    """``index.html`` for what is on disk now; None if it cannot be written (the build's error says why)."""
+    try:
+        return write_index(out, failures={lang: dict(result.failed)})
+    except OSError as exc:
+        print(f"reports: the index could not be written: {exc.strerror or exc}", file=sys.stderr)
+        return None
+
+
+@contextlib.contextmanager
+def _sigterm_stops_the_build() -> Iterator[None]:
+    """Within the block, SIGTERM raises :class:`Terminated` in the main thread (like Ctrl-C)."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    del main.__file__
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
         yield
     finally:
-        main.__file__ = path
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _run_jobs(todo: list[_Job], jobs: int | None, progress: bool | None) -> dict[str, dict[str, Any]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _run_jobs(
+    todo: list[Job], jobs: int | None, progress: bool | None, fork: bool, outcomes: dict[str, Outcome]
+) -> None:
+    """Run ``todo`` in threads, filling ``outcomes`` as notebooks finish (also when interrupted)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     from tqdm import tqdm
 
-    outcomes: dict[str, dict[str, Any]] = {}
+    from coop_analysis import kernels
+    from coop_analysis.execution import warm_exporter
+
     if not todo:
-        return outcomes
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        return
+    workers = max(1, min(jobs or default_jobs(), len(todo)))
+    warm_exporter()
+    stop = threading.Event()
     disable = None if progress is None else not progress
     bar = tqdm(total=len(todo), desc="reports", unit="nb", file=sys.stderr, disable=disable, dynamic_ncols=True)
-    # spawn: a clean interpreter per worker (no forked pandas/threads state); imports happen in _init_worker
-    context = multiprocessing.get_context("spawn")
-    stop = context.Event()
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(stop,))
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="report")
+    futures = {pool.submit(run_job, job, fork=fork, stop=stop): job for job in todo}
     try:
-        with _spawnable_main():  # the workers start during the first submits
-            futures = {pool.submit(_run_job, job): job for job in todo}
         for future in as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory …)
-                outcome = {"name": job.name, "ok": False, "error": _error_text(exc), "record": None}
+            job, outcome = futures[future], future.result()
             outcomes[job.name] = outcome
-            if not outcome["ok"]:
-                bar.write(f"reports: {job.name} failed: {outcome['error']}", file=sys.stderr)
-            elif outcome.get("warning"):
-                bar.write(f"reports: {job.name}: {outcome['warning']}", file=sys.stderr)
+            if outcome.fatal:
+                stop.set()  # the disk is full or read-only: the other reports would fail the same way
+            if not outcome.ok and not outcome.interrupted:
+                bar.write(f"reports: {job.name} failed: {outcome.error}", file=sys.stderr)
+            elif outcome.warning:
+                bar.write(f"reports: {job.name}: {outcome.warning}", file=sys.stderr)
             bar.set_postfix_str(job.name, refresh=False)
             bar.update(1)
     except BaseException:
-        # Ctrl-C: queued jobs are cancelled or skipped; wait for running notebooks to stop so
-        # their temporary files are cleaned up (a second Ctrl-C stops waiting).
+        # Ctrl-C or SIGTERM: queued notebooks do not start, running kernels are killed so their
+        # notebooks end at once; wait for the threads (a second Ctrl-C stops waiting).
         stop.set()
         bar.close()
-        print("reports: interrupted; stopping the workers…", file=sys.stderr)
+        print("reports: stopping…", file=sys.stderr)
+        kernels.kill_all_kernels()
         pool.shutdown(wait=True, cancel_futures=True)
+        for future, job in futures.items():
+            if future.done() and not future.cancelled():
+                outcomes.setdefault(job.name, future.result())
         raise
     finally:
         bar.close()
-    pool.shutdown(wait=True)
-    return outcomes
+        pool.shutdown(wait=True)
 
 
 # --------------------------------------------------------------------------- CLI
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    """``coop-analysis reports``: build, print a summary; 0 ok, 1 some report failed, 2 bad usage.
+    """``coop-analysis reports``: build, print a summary.
 
-    An unknown region raises :class:`~coop_analysis.errors.UnknownRegionError`,
-    which ``coop_analysis.cli.main`` turns into exit code 2 with the
-    "did you mean …" message.
+    Exit codes: 0 every report written; 1 a report failed, the data cannot be
+    loaded or the disk filled up during the build; 2 bad usage (unknown region,
+    bad option, an output folder that is a file or cannot be written); 130 Ctrl-C;
+    143 SIGTERM. Every error is one line on stderr.
     """
-    out = Path(args.out) if args.out else None
+    from coop_analysis.errors import CoopAnalysisError, UnknownRegionError
+
+    prog = "coop-analysis reports"
+    if args.out is not None and not str(args.out).strip():
+        print(f"{prog}: --out: expected an output folder, got an empty path", file=sys.stderr)
+        return 2
     try:
         result = build_reports(
             list(args.regions or []) or None,
             all_provinces=bool(args.all),
             lang=args.lang,
-            out=out,
+            out=Path(args.out) if args.out is not None else None,
             jobs=args.jobs,
             overview=not args.no_overview,
+            fork=not getattr(args, "fresh_kernels", False),
         )
-    except ValueError as exc:
-        print(f"coop-analysis reports: {exc}", file=sys.stderr)
+    except UnknownRegionError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
-    total = len(result.succeeded) + len(result.failed)
+    except OutputError as exc:  # before running: a bad --out (2); during the build: disk full … (1)
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 1 if isinstance(exc, BuildStopped) else 2
+    except (CoopAnalysisError, FileNotFoundError) as exc:  # data or checkout problems
+        print(f"{prog}: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    except Terminated:
+        print(f"{prog}: terminated; the index lists the reports written", file=sys.stderr)
+        return 143
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; the index lists the reports written", file=sys.stderr)
+        return 130
+    total = len(result.outcomes)
     print(
         f"reports: {len(result.succeeded)}/{total} written to {result.out}/{result.lang} "
         f"in {result.seconds:.1f} s; index: {result.index}"

@@ -264,10 +264,12 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
     import nbformat  # noqa: F401 - the normal import, before _run_job sets up this process as a worker
 
     out = tmp_path / "out"
-    job = runner._make_jobs(["Gansu"], "en", out, FIXTURES, overview=False)[0]
+    job = runner.plan_jobs(["Gansu"], "en", out, FIXTURES, overview=False)[0]
     (out / "en").mkdir(parents=True)
     (out / "en" / "Gansu.html").write_text("previous")
-    real = runner.atomic_write
+    from coop_analysis import execution
+
+    real = execution.atomic_write
 
     def crash_midway(fh):
         fh.write(b"<html>partial")
@@ -276,7 +278,7 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
     def atomic_write(path, data):
         return real(path, crash_midway if Path(path).suffix == ".html" else data)
 
-    monkeypatch.setattr(runner, "atomic_write", atomic_write)
+    monkeypatch.setattr(execution, "atomic_write", atomic_write)
     outcome = runner._run_job(job)
     assert not outcome["ok"] and "crash while writing" in outcome["error"]
     assert (out / "en" / "Gansu.html").read_text() == "previous"
