@@ -10,7 +10,7 @@ papermill is called with no output path and no working-directory change:
 ``papermill.execute_notebook(cwd=...)`` changes the *process's* working
 directory, which threads share, so the kernel gets its folder through nbclient's
 ``resources`` instead; and nothing is written until the notebook has run, so
-every file is written whole by :func:`~coop_analysis.fileio.atomic_write` — the
+every file is written whole (:mod:`coop_analysis.fileio`) — the
 ``.failed.ipynb`` of a notebook that raised too.
 """
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coop_analysis import fileio
 from coop_analysis.errors import OutputError
-from coop_analysis.fileio import atomic_write
 
 __all__ = ["ENGINE", "Job", "NotebookFailed", "execute", "export_html", "import_stack", "write_failed", "write_report"]
 
@@ -249,17 +249,24 @@ def _cell_seconds(nb: Any) -> list[tuple[str, float]]:
     return out
 
 
-def _write(path: Path, data: str) -> None:
+def _output_error(exc: OSError, paths: list[Path]) -> OutputError | None:
+    if exc.errno not in OUTPUT_ERRNOS:
+        return None
+    return OutputError(f"cannot write to {paths[0].parent}: {exc.strerror or exc}")
+
+
+def _write(files: dict[Path, str]) -> None:
     try:
-        atomic_write(path, data)
+        fileio.atomic_write_all(files)
     except OSError as exc:
-        if exc.errno in OUTPUT_ERRNOS:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        error = _output_error(exc, list(files))
+        if error is not None:
+            raise error from exc
         raise
 
 
 def write_report(job: Job, nb: Any, timings: Timings | None = None) -> None:
-    """Write ``job``'s ``.ipynb`` and ``.html`` (both rendered before either is written).
+    """Write ``job``'s ``.ipynb`` and ``.html``: both replaced together, once both are written in full.
 
     Raises:
         OutputError: the output folder cannot take the files (disk full, read-only …).
@@ -268,8 +275,7 @@ def write_report(job: Job, nb: Any, timings: Timings | None = None) -> None:
     body = export_html(nb, job.title)
     if timings is not None:
         timings.exported = time.perf_counter()
-    _write(job.ipynb, notebook_text)
-    _write(job.html, body)
+    _write({job.ipynb: notebook_text, job.html: body})
     with contextlib.suppress(OSError):  # a stale failed copy shows as "an earlier run failed"
         job.failed.unlink(missing_ok=True)
     if timings is not None:
@@ -286,5 +292,5 @@ def write_failed(job: Job, nb: Any) -> Path | None:
     """
     if nb is None:
         return None
-    _write(job.failed, import_stack()["nbformat"].writes(nb))
+    _write({job.failed: import_stack()["nbformat"].writes(nb)})
     return job.failed

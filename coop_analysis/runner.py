@@ -33,6 +33,7 @@ import os
 import re
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -119,8 +120,11 @@ def _check_out(out: Path | str | None) -> Path:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write to the output folder {out}: permission denied")
+    try:  # permissions, a read-only mount, a full disk: try it (root passes os.access on read-only folders)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from exc
     return out
 
 
@@ -236,7 +240,7 @@ def run_job(job: Job, *, fork: bool = True, stop: threading.Event | None = None)
         try:
             outcome.failed_notebook = write_failed(job, exc.nb)
         except OutputError as out_exc:
-            outcome.fatal = str(out_exc)
+            outcome.fatal = str(out_exc)  # the notebook's own error stays this report's error
         except Exception as write_exc:  # the failure itself is what matters
             outcome.error += f" (its notebook could not be written: {error_text(write_exc)})"
     except OutputError as exc:
@@ -361,7 +365,7 @@ def build_reports(
         kernels.stop_servers()  # the server and every kernel it forked stop with the build
     fatal = next((o.fatal for o in result.outcomes if o.fatal), None)
     if fatal:
-        raise BuildStopped(f"{fatal}; the build stopped ({len(result.not_run)} report(s) not written)")
+        raise BuildStopped(f"{fatal}; the build stopped ({len(result.not_run)} report(s) not run)")
     return result
 
 
@@ -373,7 +377,7 @@ def _collect(result: BuildResult, todo: list[Job], outcomes: dict[str, Outcome])
             result.notebook_seconds[job.name] = outcome.seconds
         if outcome.ok:
             result.succeeded.append(job.name)
-        elif outcome.interrupted or outcome.fatal:
+        elif outcome.interrupted:
             result.not_run.append(job.name)
         else:
             result.failed.append((job.name, outcome.error or "unknown error"))

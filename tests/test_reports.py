@@ -1,124 +1,23 @@
-"""The batch report runner: validation before execution, HTML without code, index, failures, atomic writes.
+"""The public facade ``coop_analysis.reports``: the headline contract and the names it re-exports.
 
-Notebook runs use the tiny fixture notebooks in ``tests/fixtures/notebooks`` (a
-kernel start is ~1 s, so these tests run a handful of notebooks with 2 workers).
+The batch runner's tests are in ``test_runner.py``, the fork-server kernels' in ``test_kernels.py``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-from coop_analysis import reports, runner
-from coop_analysis.cli import main
-from coop_analysis.errors import UnknownRegionError
-
-from .conftest import files_under
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+from coop_analysis import reports
 
 
-def _leftovers(folder: Path) -> list[str]:
-    """Temporary or hidden files anywhere under ``folder``."""
-    return [f for f in files_under(folder) if Path(f).name.startswith(".") or f.endswith(".tmp")]
+def test_facade_keeps_the_runner_entry_points():
+    from coop_analysis import runner
 
-
-@pytest.fixture
-def project_with_notebooks(project_copy: Path) -> Path:
-    """A project copy whose notebooks/ holds the fixture notebooks (for runs through the CLI)."""
-    nb_dir = project_copy / "notebooks"
-    nb_dir.mkdir()
-    for name in ("region_report.ipynb", "overview.ipynb"):
-        shutil.copy(FIXTURES / name, nb_dir / name)
-    return project_copy
-
-
-# ----------------------------------------------------------------------------- validation before running
-
-
-def test_unknown_region_exits_2_with_suggestions_and_runs_nothing(tmp_path, capsys):
-    out = tmp_path / "out"
-    code = main(["reports", "Ningxia", "Gansx", "--out", str(out), "--jobs", "2"])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "did you mean" in err and "Gansu" in err
-    assert not out.exists()  # validated before anything ran
-
-
-def test_unknown_region_from_python_raises():
-    with pytest.raises(UnknownRegionError, match="did you mean"):
-        reports.build_reports(["Shangai"], notebooks_dir=FIXTURES)
-
-
-@pytest.mark.parametrize("lang", ["fr", "EN", "", None, 1])
-def test_bad_lang_is_rejected(lang, tmp_path):
-    with pytest.raises(ValueError, match="lang"):
-        reports.build_reports(["Gansu"], lang=lang, out=tmp_path, notebooks_dir=FIXTURES)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_all_with_region_names_is_ambiguous(tmp_path, capsys):
-    out = tmp_path / "out"
-    assert main(["reports", "Gansu", "--all", "--out", str(out)]) == 2
-    assert "not both" in capsys.readouterr().err
-    assert not out.exists()
-
-
-def test_bad_lang_through_cli(tmp_path, capsys):
-    with pytest.raises(SystemExit) as exc:  # argparse choices
-        main(["reports", "Gansu", "--lang", "fr", "--out", str(tmp_path)])
-    assert exc.value.code == 2
-    args = argparse.Namespace(regions=["Gansu"], all=False, lang="fr", out=str(tmp_path), jobs=None, no_overview=False)
-    assert reports.run_cli(args) == 2  # run_cli validates on its own too
-    assert "lang" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"jobs": 0}, "jobs"),
-        ({"jobs": 1.5}, "jobs"),
-        ({"regions": "Gansu"}, "regions"),
-        ({"regions": [None]}, "regions"),
-    ],
-)
-def test_bad_arguments_are_rejected(kwargs, message, tmp_path):
-    kwargs = {"regions": ["Gansu"]} | kwargs
-    with pytest.raises(ValueError, match=message):
-        reports.build_reports(out=tmp_path, notebooks_dir=FIXTURES, **kwargs)
-
-
-def test_missing_or_unparameterized_notebook_fails_before_running(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"region_report\.ipynb"):
-        reports.build_reports(["Gansu"], out=tmp_path / "out", notebooks_dir=tmp_path)
-    nb = json.loads((FIXTURES / "region_report.ipynb").read_text(encoding="utf-8"))
-    for cell in nb["cells"]:
-        if "parameters" in cell["metadata"].get("tags", []):
-            cell["source"] = 'lang = "en"\n'
-    (tmp_path / "region_report.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    with pytest.raises(ValueError, match="region"):
-        reports.build_reports(["Gansu"], out=tmp_path / "out", notebooks_dir=tmp_path, overview=False)
-    assert not (tmp_path / "out").exists()
-
-
-def test_region_selection():
-    from coop_analysis.datasets import load_facts, load_initiatives, load_provinces
-
-    ini, facts = load_initiatives(), load_facts()
-    named = set(ini["province"]) | set(facts["province"])
-    for cell in ini["partners"].dropna():
-        named.update(cell.split("|"))
-    default = runner._resolve_regions(None, False)
-    assert named <= set(default)
-    assert default == [n for n in load_provinces()["name_en"] if n in default]  # table order
-    assert len(runner._resolve_regions(None, True)) == 31
-    assert runner._resolve_regions(["甘肃", "陇", "Ningxia", "640000"], False) == ["Gansu", "Ningxia"]
+    assert reports.build_reports is runner.build_reports
+    assert reports.BuildResult is runner.BuildResult
+    assert reports.run_cli is runner.run_cli
 
 
 def test_report_stem():
@@ -160,131 +59,6 @@ def test_find_headline_takes_the_last_record():
     assert reports.find_headline({"cells": []}) is None
 
 
-# ----------------------------------------------------------------------------- runs over fixture notebooks
-
-
-def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
-    out = tmp_path / "out"
-    result = reports.build_reports(["甘肃", "Ningxia"], out=out, jobs=2, notebooks_dir=FIXTURES, progress=False)
-    assert result.failed == []
-    assert result.succeeded == ["overview", "Gansu", "Ningxia"]
-    assert result.index == out / "index.html"
-    assert result.seconds > 0
-    assert files_under(out) == [
-        "assets/NotoSansSC-Regular.otf", "en/Gansu.html", "en/Gansu.ipynb", "en/Ningxia.html", "en/Ningxia.ipynb",
-        "en/overview.html", "en/overview.ipynb", "index.html",
-    ]  # fmt: skip
-
-    page = (out / "en" / "Gansu.html").read_text(encoding="utf-8")
-    assert "REGION=Gansu LANG=en" in page  # outputs are there
-    assert "Markdown stays visible" in page  # markdown cells are there
-    assert "fixture_source_marker" not in page  # code is not
-    body = page[page.index("<body") :]  # (the inlined CSS names every class)
-    for marker in ("jp-InputPrompt", "jp-OutputPrompt", "jp-CodeMirrorEditor", "highlight hl-ipython3"):
-        assert marker not in body
-    cells = body.split('<div class="jp-Cell ')[1:]
-    assert len(cells) == 4  # markdown, parameters, injected parameters, code
-    for cell in cells:  # only the markdown cell has an input area
-        assert ("jp-InputArea" in cell) == cell.startswith("jp-MarkdownCell"), cell[:80]
-    assert "Fixture headline" not in page  # the headline record is index data, not shown
-    assert "<title>Gansu — regional report</title>" in page
-
-    nb = json.loads((out / "en" / "Gansu.ipynb").read_text(encoding="utf-8"))
-    assert nb["metadata"]["coop_analysis"] == {
-        "region": "Gansu", "headline": "Fixture headline for Gansu <&>", "n_facts": 3, "n_initiatives": 2,
-    }  # fmt: skip
-    assert nb["metadata"]["papermill"]["parameters"] == {"region": "Gansu", "lang": "en"}
-    text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
-    assert f"KERNEL_PREFIX={sys.prefix}" in text  # the kernel ran in this environment
-    overview = json.loads((out / "en" / "overview.ipynb").read_text(encoding="utf-8"))
-    assert overview["metadata"]["papermill"]["parameters"] == {"lang": "en"}
-
-    index = (out / "index.html").read_text(encoding="utf-8")
-    for href in ("en/overview.html", "en/Gansu.html", "en/Ningxia.html", "en/Gansu.ipynb"):
-        assert f'href="{href}"' in index
-    assert "Fixture headline for Gansu &lt;&amp;&gt;" in index  # escaped
-    assert "Fixture overview" in index
-    assert index.index("en/overview.html") < index.index("en/Gansu.html") < index.index("en/Ningxia.html")
-    assert _leftovers(out) == []
-
-
-def test_cli_run_in_chinese(project_with_notebooks, capsys):
-    out = project_with_notebooks / "reports"  # the default --out: <root>/reports
-    code = main(["--root", str(project_with_notebooks), "reports", "宁", "--lang", "zh", "--no-overview"])
-    assert code == 0, capsys.readouterr().err
-    assert files_under(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
-    page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
-    assert 'url("../assets/NotoSansSC-Regular.otf")' in page  # Chinese renders without a system CJK font
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'url("assets/NotoSansSC-Regular.otf")' in index
-    for html_text in (page, index):  # the CJK face leads every font stack the page sets
-        stacks = re.findall(r"font-family:([^;{}]+)[;}]", html_text.split("</head>")[0])
-        ours = [st for st in stacks if reports.CJK_FACE in st]
-        assert ours and all(st.lstrip().startswith(f'"{reports.CJK_FACE}"') for st in ours)
-    nb = json.loads((out / "zh" / "Ningxia.ipynb").read_text(encoding="utf-8"))
-    assert nb["metadata"]["papermill"]["parameters"] == {"region": "Ningxia", "lang": "zh"}
-    assert "REGION=Ningxia LANG=zh" in (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
-    assert "1/1 written" in capsys.readouterr().out
-
-
-def test_a_failing_notebook_does_not_stop_the_others(project_with_notebooks, capsys):
-    shutil.copy(FIXTURES / "region_report_failing.ipynb", project_with_notebooks / "notebooks" / "region_report.ipynb")
-    out = project_with_notebooks / "out"
-    code = main(
-        ["--root", str(project_with_notebooks), "reports", "Gansu", "Ningxia", "--out", str(out), "--jobs", "2"]
-    )
-    captured = capsys.readouterr()
-    assert code == 1
-    assert "1 failed" in captured.err
-    assert "Gansu: RuntimeError: fixture failure for Gansu" in captured.err
-    assert "2/3 written" in captured.out
-    assert (out / "en" / "Ningxia.html").is_file() and (out / "en" / "overview.html").is_file()
-    assert not (out / "en" / "Gansu.html").exists() and not (out / "en" / "Gansu.ipynb").exists()
-    failed = json.loads((out / "en" / "Gansu.failed.ipynb").read_text(encoding="utf-8"))
-    assert any(o.get("ename") == "RuntimeError" for c in failed["cells"] for o in c.get("outputs", []))
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert "fixture failure for Gansu" in index and 'href="en/Ningxia.html"' in index
-    assert 'href="en/Gansu.html"' not in index
-    assert _leftovers(out) == []
-
-    # the Python API reports the same; a later success removes the failed copy
-    shutil.copy(FIXTURES / "region_report.ipynb", project_with_notebooks / "notebooks" / "region_report.ipynb")
-    result = reports.build_reports(["Gansu"], out=out, jobs=1, overview=False, progress=False)
-    assert result.failed == [] and result.succeeded == ["Gansu"]
-    assert not (out / "en" / "Gansu.failed.ipynb").exists()
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="en/Gansu.html"' in index and 'href="en/Ningxia.html"' in index  # every report present
-
-
-# ----------------------------------------------------------------------------- atomic writes
-
-
-def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
-    """A crash while writing the HTML (simulated in-process) keeps the old HTML and leaves no temp file."""
-    import nbformat  # noqa: F401 - the normal import, before _run_job sets up this process as a worker
-
-    out = tmp_path / "out"
-    job = runner.plan_jobs(["Gansu"], "en", out, FIXTURES, overview=False)[0]
-    (out / "en").mkdir(parents=True)
-    (out / "en" / "Gansu.html").write_text("previous")
-    from coop_analysis import execution
-
-    real = execution.atomic_write
-
-    def crash_midway(fh):
-        fh.write(b"<html>partial")
-        raise OSError("crash while writing")
-
-    def atomic_write(path, data):
-        return real(path, crash_midway if Path(path).suffix == ".html" else data)
-
-    monkeypatch.setattr(execution, "atomic_write", atomic_write)
-    outcome = runner._run_job(job)
-    assert not outcome["ok"] and "crash while writing" in outcome["error"]
-    assert (out / "en" / "Gansu.html").read_text() == "previous"
-    assert _leftovers(out) == []
-
-
 def test_font_css_serves_only_cjk_from_the_shipped_font():
     css = reports.font_css("../")
     face = re.search(r"@font-face\{([^}]*)\}", css).group(1)
@@ -296,21 +70,3 @@ def test_font_css_serves_only_cjk_from_the_shipped_font():
     assert "U+4E00-9FFF" in ranges and "U+3000-303F" in ranges and "U+FF00-FFEF" in ranges
     assert "U+0" not in ranges  # Latin text keeps the reader's fonts
     assert f"body,h1,h2,h3,h4,h5,h6{{font-family:{reports.PAGE_FONTS};}}" in css
-
-
-def test_build_from_a_script_on_standard_input(tmp_path):
-    """`python - < script.py`: spawned workers must not look for a main file named <stdin>."""
-    out = tmp_path / "out"
-    script = (
-        "from pathlib import Path\n"
-        "from coop_analysis.reports import build_reports\n"
-        f"r = build_reports(['Gansu'], out=Path({str(out)!r}), notebooks_dir=Path({str(FIXTURES)!r}), "
-        "overview=False, jobs=1, progress=False)\n"
-        "print('ok' if r.ok else r.failed)\n"
-    )
-    import subprocess
-
-    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok", done.stdout + done.stderr
-    assert (out / "en" / "Gansu.html").is_file()

@@ -7,8 +7,8 @@ the child ends with :func:`os._exit`. In order:
    session (its own process group, no controlling terminal — as jupyter_client
    starts kernels), a death signal so it dies with the server (Linux
    ``PR_SET_PDEATHSIG``), default signal handlers, only standard input, output
-   and error left open (standard input on the null device), fresh seeds for
-   ``random`` and numpy's global generator;
+   and error left open (standard input a pipe with no writer, as jupyter_client
+   leaves it), fresh seeds for ``random`` and numpy's global generator;
 2. on assignment: its own working directory, its own environment (replacing the
    server's reduced one), ``sys.argv``, ``__main__`` and ``sys.path`` as
    ``python -m ipykernel_launcher`` has them, matplotlib rcParams, pandas
@@ -52,9 +52,11 @@ def _reset_signals() -> None:
 
 
 def _close_inherited(keep: tuple[int, ...]) -> None:
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
+    """Standard input: a pipe with no writer (as jupyter_client leaves a kernel's); nothing above 2 but ``keep``."""
+    read_end, write_end = os.pipe()
+    os.dup2(read_end, 0)
+    os.close(read_end)
+    os.close(write_end)
     for fd in sorted(_open_fds()):
         if fd > 2 and fd not in keep:
             with contextlib.suppress(OSError):

@@ -174,7 +174,9 @@ class _Server:
             self.drop_spare()
             return {"ok": True}
         if op == "ping":
-            return {"ok": True, "pid": os.getpid(), "children": len(self.children)}
+            from coop_analysis.kernels import preload
+
+            return {"ok": True, "pid": os.getpid(), "children": len(self.children), "blockers": preload.fork_blockers()}
         return {"ok": False, "error": f"unknown request {op!r}"}
 
     def reply(self, message: dict[str, Any]) -> None:
