@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from coop_analysis.fileio import atomic_write
+from coop_analysis.fileio import atomic_write, atomic_write_all
 
 from .conftest import files_under
 
@@ -44,3 +44,39 @@ def test_atomic_write_creates_folders_and_writes_utf8(tmp_path):
     assert atomic_write(target, "宁夏 ≈ 60万") == target
     assert target.read_bytes() == "宁夏 ≈ 60万".encode()
     assert files_under(tmp_path) == ["a/b/页.txt"]
+
+
+def test_cleanup_never_hides_the_real_error(tmp_path, monkeypatch):
+    """On a read-only or full disk removing the temporary file fails too; the error raised is the write's."""
+    import errno
+    from pathlib import Path
+
+    def unlink_fails(self, missing_ok=False):
+        raise OSError(errno.EROFS, "Read-only file system", str(self))
+
+    def disk_full(fh):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "unlink", unlink_fails)
+    with pytest.raises(OSError) as caught:
+        atomic_write(tmp_path / "report.html", disk_full)
+    assert caught.value.errno == errno.ENOSPC
+    with pytest.raises(OSError) as caught:
+        atomic_write_all({tmp_path / "a.ipynb": "a", tmp_path / "a.html": disk_full})
+    assert caught.value.errno == errno.ENOSPC
+
+
+def test_atomic_write_all_replaces_all_or_nothing(tmp_path):
+    pair = {tmp_path / "r.ipynb": "old notebook", tmp_path / "r.html": "old page"}
+    atomic_write_all(pair)
+
+    def crash(fh):
+        fh.write(b"<html>half")
+        raise OSError("crash")
+
+    with pytest.raises(OSError, match="crash"):
+        atomic_write_all({tmp_path / "r.ipynb": "new notebook", tmp_path / "r.html": crash})
+    assert {p.name: p.read_text() for p in pair} == {"r.ipynb": "old notebook", "r.html": "old page"}
+    assert files_under(tmp_path) == ["r.html", "r.ipynb"]
+    assert atomic_write_all({tmp_path / "r.ipynb": "new", tmp_path / "r.html": b"new"}) == list(pair)
+    assert (tmp_path / "r.html").read_text() == "new"

@@ -13,7 +13,9 @@ the child ends with :func:`os._exit`. In order:
    server's reduced one), ``sys.argv``, ``__main__`` and ``sys.path`` as
    ``python -m ipykernel_launcher`` has them, matplotlib rcParams, pandas
    options and warning filters as recorded after the imports;
-3. ``ipykernel``'s own entry point, with the server as the parent it watches.
+3. ``ipykernel``'s kernel application, with the server as the parent it
+   watches; once it has initialised, the warning filters the report stack's
+   imports add go in front, where a notebook's imports would put them.
 """
 
 from __future__ import annotations
@@ -121,9 +123,13 @@ def spare_main(assignment_fd: int, keep: tuple[int, ...], server_pid: int, snaps
             snapshot.restore()
         argv = [*job["argv"], f"--IPKernelApp.parent_handle={server_pid}"]
         sys.argv = [sys.argv[0], *argv]
-        from ipykernel import kernelapp
+        from ipykernel.kernelapp import IPKernelApp
 
-        kernelapp.launch_new_instance()
+        app = IPKernelApp.instance()  # what ipykernel's launch_new_instance does, in two steps
+        app.initialize(argv)
+        if snapshot is not None:
+            snapshot.add_import_filters()
+        app.start()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

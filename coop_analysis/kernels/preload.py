@@ -28,20 +28,25 @@ import os
 import sys
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: Modules imported by the server, in this order. The kernel's own machinery first
-#: (a fresh kernel imports it before any notebook code runs), then the report stack.
-#: matplotlib's pyplot and the inline backend are not on the list: they hook into
-#: the running IPython shell when imported, and the server has none.
-PRELOAD_MODULES: tuple[str, ...] = (
+#: Modules imported by the server, in this order (:data:`PRELOAD_MODULES`): the kernel's
+#: own machinery first (a fresh kernel imports it before any notebook code runs) …
+#: matplotlib's pyplot and the inline backend are on neither list: they hook into the
+#: running IPython shell when imported, and the server has none.
+KERNEL_MODULES: tuple[str, ...] = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
     "ipykernel.debugger",  # imports debugpy: 0.4 s of every kernel start
     "IPython.core.interactiveshell",
     "IPython.display",
+)
+#: … then what report notebooks import (a fresh kernel imports these after it has started).
+REPORT_MODULES: tuple[str, ...] = (
     "numpy",
     "pandas",
     "matplotlib",
@@ -53,6 +58,7 @@ PRELOAD_MODULES: tuple[str, ...] = (
     "coop_analysis.figures",
     "coop_analysis.reports",
 )
+PRELOAD_MODULES: tuple[str, ...] = KERNEL_MODULES + REPORT_MODULES
 
 #: Modules that must not be loaded in the server: each checks for IPython (or
 #: registers with the running shell) when it is imported.
@@ -112,18 +118,31 @@ def server_key(kernel_env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 class Snapshot:
-    """State a notebook may change, recorded after the imports and restored in each kernel."""
+    """State a notebook may change or an import sets up, recorded in the server and put back in each kernel.
 
-    def __init__(self, env_set_by_imports: Mapping[str, str] | None = None) -> None:
+    * ``env_set_by_imports``: environment variables the imports set (debugpy sets
+      ``PYDEVD_USE_FRAME_EVAL`` when it is unset); a kernel gets them unless its
+      own environment has them, as if it had imported the modules itself;
+    * matplotlib's rcParams and pandas' options, as right after the imports;
+    * warning filters: those of the kernel machinery's imports, and separately
+      those the report stack's imports add (numpy's, for one). A fresh kernel
+      adds the latter when a notebook imports numpy, after its own start-up, so
+      they go back in front of the list only after the kernel has initialised
+      (:meth:`add_import_filters`).
+    """
+
+    def __init__(self, effects: ImportEffects) -> None:
         import matplotlib
         from pandas._config import config as pd_config
 
-        self.env_set_by_imports = dict(env_set_by_imports or {})
+        self.env_set_by_imports = dict(effects.env)
+        self.kernel_filters = list(effects.kernel_filters)
+        self.report_filters = list(effects.report_filters)
         self.rc = dict(matplotlib.rcParams)  # validated values: restored without re-validation
         self.pandas = copy.deepcopy(pd_config._global_config)
-        self.warning_filters = list(warnings.filters)
 
     def restore(self) -> None:
+        """rcParams, pandas options and the kernel machinery's warning filters as recorded."""
         import matplotlib
         from pandas._config import config as pd_config
 
@@ -132,16 +151,27 @@ class Snapshot:
         dict.update(params, self.rc)
         pd_config._global_config.clear()
         pd_config._global_config.update(copy.deepcopy(self.pandas))
-        warnings.filters[:] = self.warning_filters
+        warnings.filters[:] = self.kernel_filters
+        warnings._filters_mutated()  # type: ignore[attr-defined]
+
+    def add_import_filters(self) -> None:
+        """Put the report stack's import-time warning filters in front, as its imports would."""
+        warnings.filters[:0] = self.report_filters
         warnings._filters_mutated()  # type: ignore[attr-defined]
 
 
-def import_stack() -> dict[str, str]:
+@dataclass(frozen=True)
+class ImportEffects:
+    """What :func:`import_stack` changed besides loading modules."""
+
+    env: dict[str, str]
+    kernel_filters: list[Any]
+    report_filters: list[Any]
+
+
+def import_stack() -> ImportEffects:
     """Import :data:`PRELOAD_MODULES` (in the server, under :func:`preload_env`).
 
-    Returns the environment variables the imports set (debugpy sets
-    ``PYDEVD_USE_FRAME_EVAL`` when it is unset): a kernel gets them too, unless
-    its own environment has them, as if it had imported the modules itself.
     What the imports print (debugpy warns about frozen modules) is logged at
     debug level: in a fresh kernel it goes to the kernel's output channel,
     before any cell runs, where no notebook sees it.
@@ -149,11 +179,19 @@ def import_stack() -> dict[str, str]:
     before = dict(os.environ)
     printed = io.StringIO()
     with contextlib.redirect_stderr(printed), contextlib.redirect_stdout(printed):
-        for name in PRELOAD_MODULES:
+        for name in KERNEL_MODULES:
+            importlib.import_module(name)
+        kernel_filters = list(warnings.filters)
+        for name in REPORT_MODULES:
             importlib.import_module(name)
     if printed.getvalue().strip():
         log.debug("fork server: the imports printed: %s", printed.getvalue().strip())
-    return {k: v for k, v in os.environ.items() if before.get(k) != v}
+    report_filters = [f for f in warnings.filters if f not in kernel_filters]
+    return ImportEffects(
+        env={k: v for k, v in os.environ.items() if before.get(k) != v},
+        kernel_filters=kernel_filters,
+        report_filters=report_filters,
+    )
 
 
 def warm_up() -> None:

@@ -231,7 +231,7 @@ def main(argv: list[str]) -> int:
         from coop_analysis.kernels import preload
 
         started = time.perf_counter()
-        server.snapshot = preload.Snapshot(env_set_by_imports=preload.import_stack())
+        server.snapshot = preload.Snapshot(preload.import_stack())
         preload.warm_up()
         server.snapshot.restore()  # whatever the warm-up changed
         gc.collect()

@@ -1,0 +1,257 @@
+"""Kernels forked from a warm server: isolation, safety checks, restarts, fallback, kernelspec use.
+
+The probe notebook (``tests/fixtures/notebooks/probe.ipynb``) prints, as JSON,
+the process state a kernel starts with; the polluting notebook changes every
+piece of it a later kernel could inherit. A forked kernel run after the
+polluter must print what a fresh kernel prints (random numbers aside).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from coop_analysis import execution, kernels
+from coop_analysis.execution import Job
+from coop_analysis.kernels import client, preload
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+
+
+def _run(name: str, *, fork: bool, cwd: Path) -> str:
+    """Execute fixture notebook ``name`` (a copy in ``cwd``); returns its stdout."""
+    notebook = cwd / f"{name}.ipynb"
+    if not notebook.exists():
+        notebook.write_bytes((FIXTURES / f"{name}.ipynb").read_bytes())
+    job = Job(name, str(notebook), {"region": "Gansu", "lang": "en"}, str(cwd / "out"), name, name)
+    nb = execution.execute(job, fork=fork)
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout")
+
+
+def _probe(*, fork: bool, cwd: Path) -> dict:
+    return json.loads(_run("probe", fork=fork, cwd=cwd))
+
+
+@pytest.fixture
+def stop_servers():
+    yield
+    kernels.stop_servers()
+
+
+def test_a_forked_kernel_starts_as_a_fresh_one_after_a_polluting_notebook(tmp_path, stop_servers):
+    fresh = _probe(fork=False, cwd=tmp_path)
+    polluted = _run("pollute", fork=True, cwd=tmp_path)
+    first = _probe(fork=True, cwd=tmp_path)
+    second = _probe(fork=True, cwd=tmp_path)
+    assert kernels.server_pids(), "the kernels were not forked"
+
+    assert "LEAKED_GLOBAL" not in first["globals"] and first["globals"] == fresh["globals"]
+    assert first["rcParams"] == fresh["rcParams"]  # lines.linewidth, font.size back to the defaults
+    assert first["backend"] == fresh["backend"]
+    assert first["pandas"] == fresh["pandas"]  # display.max_rows back
+    assert "COOP_TEST_LEAKED_ENV" not in first["env"]
+    assert first["env"] == fresh["env"]  # incl. MPLBACKEND and debugpy's PYDEVD_USE_FRAME_EVAL
+    assert first["cwd"] == fresh["cwd"] == str(tmp_path)
+    assert first["sys_path"] == fresh["sys_path"]
+    assert first["argv0"] == fresh["argv0"] and first["main_file"] == fresh["main_file"]
+    assert not first["leaked_module"]
+    assert first["signals"] == fresh["signals"]  # SIGUSR1 handler not inherited
+    assert first["warning_filters"] == fresh["warning_filters"]
+    assert first["session_leader"] and fresh["session_leader"]
+    assert first["stdin"].startswith("pipe:") and fresh["stdin"].startswith("pipe:")
+
+    # random state: fresh seeds in every kernel (the polluter printed its own numbers)
+    assert first["random"] != second["random"]
+    assert str(first["random"][0]) not in polluted
+    # documented: kernels forked from one server share the string-hash seed
+    assert first["hash_seed_probe"] == second["hash_seed_probe"]
+
+
+def test_outputs_are_byte_identical_to_fresh_kernels(tmp_path):
+    """The real report notebooks, forked vs fresh: same notebooks (papermill's times and injected cell id aside) and pages."""
+    from coop_analysis.reports import build_reports
+
+    fork = build_reports(["Ningxia", "Gansu"], out=tmp_path / "fork", jobs=2, progress=False)
+    fresh = build_reports(["Ningxia", "Gansu"], out=tmp_path / "fresh", jobs=2, progress=False, fork=False)
+    assert fork.ok and fresh.ok, (fork.failed, fresh.failed)
+
+    def scrub(text: str) -> str:
+        nb = json.loads(text)
+        injected = ""
+        for key in ("start_time", "end_time", "duration"):
+            nb["metadata"]["papermill"].pop(key)
+        for cell in nb["cells"]:
+            cell["metadata"].pop("papermill", None)
+            cell["metadata"].pop("execution", None)
+            if "injected-parameters" in cell["metadata"].get("tags", []):
+                injected, cell["id"] = cell["id"], "injected"
+        return json.dumps(nb, sort_keys=True), injected
+
+    pages = sorted((tmp_path / "fork" / "en").iterdir())
+    assert [p.name for p in pages] == sorted(p.name for p in (tmp_path / "fresh" / "en").iterdir())
+    injected_ids = {}
+    for page in (p for p in pages if p.suffix == ".ipynb"):
+        (a, id_a), (b, id_b) = (
+            scrub(page.read_text("utf-8")),
+            scrub((tmp_path / "fresh" / "en" / page.name).read_text("utf-8")),
+        )
+        assert a == b, page.name
+        injected_ids[page.stem] = id_a, id_b
+    for page in (p for p in pages if p.suffix == ".html"):
+        id_a, id_b = injected_ids[page.stem]
+        html_a = page.read_text("utf-8").replace(f"cell-id={id_a}", "cell-id=injected")
+        html_b = (
+            (tmp_path / "fresh" / "en" / page.name).read_text("utf-8").replace(f"cell-id={id_b}", "cell-id=injected")
+        )
+        assert html_a == html_b, page.name
+
+
+# ----------------------------------------------------------------------------- safety checks
+
+
+def test_the_server_preloads_only_the_allowlist_and_is_forkable(stop_servers):
+    server = client.prestart()
+    assert server is not None
+    reply = server.request("ping")
+    assert reply["blockers"] == []  # one thread, no zmq context, no event loop, no IPython-checking module
+    assert reply["pid"] == server.pid
+
+
+def test_fork_blockers_see_threads_and_modules_that_check_for_ipython(monkeypatch):
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert any("threads" in b for b in preload.fork_blockers())
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setitem(sys.modules, "tqdm.auto", object())
+    assert any("tqdm.auto" in b for b in preload.fork_blockers())
+
+
+def test_preload_environment_keeps_import_time_variables_only():
+    env = {"PATH": "/bin", "HOME": "/root", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYDEVD_X": "1",
+           "COOP_ANALYSIS_ROOT": "/x", "SECRET_TOKEN": "s", "COOP_TEST_FAULTS": "{}", "PYTHONEXECUTABLE": "/p"}  # fmt: skip
+    reduced = preload.preload_env(env)
+    assert {"PATH", "HOME", "MPLBACKEND", "PYTHONHASHSEED", "PYDEVD_X", "COOP_ANALYSIS_ROOT"} <= set(reduced)
+    assert not {"SECRET_TOKEN", "COOP_TEST_FAULTS", "PYTHONEXECUTABLE"} & set(reduced)
+    assert reduced["JPY_PARENT_PID"] == str(os.getpid())
+    assert reduced["OPENBLAS_NUM_THREADS"] == "1"  # numpy's BLAS pool would be a thread at fork
+    assert preload.preload_env({"PATH": "/bin"})["MPLBACKEND"] == "module://matplotlib_inline.backend_inline"
+    # kernels that differ only in variables read after import share a server; others do not
+    assert preload.server_key(env) == preload.server_key(env | {"SECRET_TOKEN": "other"})
+    assert preload.server_key(env) != preload.server_key(env | {"MPLBACKEND": "svg"})
+
+
+def test_an_unsafe_server_means_fresh_kernels(tmp_path, monkeypatch, stop_servers):
+    def refuse(self, argv, env, cwd):
+        raise client.ForkServerError("the fork server cannot fork safely: 2 threads (2 Python threads)")
+
+    monkeypatch.setattr(client.ForkServer, "fork", refuse)
+    state = _probe(fork=True, cwd=tmp_path)
+    assert state["env"]["JPY_PARENT_PID"] == str(os.getpid())
+    assert kernels.server_pids() == []  # given up, not retried for every kernel
+
+
+# ----------------------------------------------------------------------------- restarts and fallback
+
+
+def test_the_server_restarts_when_data_or_library_change(project_copy, tmp_path, monkeypatch, stop_servers):
+    env = dict(os.environ)
+    first = client.server_for(env)
+    assert client.server_for(env) is first
+    facts = project_copy / "data" / "curated" / "facts.csv"
+    os.utime(facts, ns=(facts.stat().st_atime_ns, facts.stat().st_mtime_ns + 10**9))
+    second = client.server_for(env)
+    assert second is not first and second is not None
+    assert first.process.wait(30) == 0  # retired: no kernels, so it exits at once
+
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "module.py").write_text("x = 1\n")
+    monkeypatch.setattr("coop_analysis.paths.PACKAGE_DIR", package)
+    before = client.fingerprint(env)
+    (package / "module.py").write_text("x = 22\n")
+    assert client.fingerprint(env) != before
+
+
+def test_without_fork_kernels_start_fresh(tmp_path, monkeypatch, stop_servers):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not client.fork_supported()
+    monkeypatch.undo()
+    monkeypatch.setenv(client.FORK_ENV, "0")
+    assert not client.fork_supported()
+    state = _probe(fork=True, cwd=tmp_path)  # the fork kernelspec, on a platform that cannot fork
+    assert state["env"]["JPY_PARENT_PID"] == str(os.getpid())
+    assert kernels.server_pids() == []
+
+
+# ----------------------------------------------------------------------------- through an installed kernelspec
+
+
+def test_installed_kernelspec_works_like_a_lab_kernel(tmp_path, monkeypatch, stop_servers):
+    """What JupyterLab does with the kernelspec: start, run, interrupt, restart, shut down."""
+    from jupyter_client.manager import KernelManager
+
+    folder = kernels.install_kernel_spec(prefix=tmp_path)
+    spec = json.loads((folder / "kernel.json").read_text())
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == "coop-analysis-fork"
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
+
+    km = KernelManager(kernel_name=kernels.KERNEL_NAME)
+    km.start_kernel(extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+
+        def run(code: str, timeout: float = 60) -> tuple[str, dict]:
+            out: list[str] = []
+            reply = kc.execute_interactive(
+                code, timeout=timeout, output_hook=lambda m: out.append(m["content"].get("text", ""))
+            )
+            return "".join(out), reply["content"]
+
+        text, _ = run("import os; print(os.getpid(), os.getppid())")
+        pid, parent = map(int, text.split())
+        assert parent in kernels.server_pids()  # forked
+        threading.Timer(1.0, km.interrupt_kernel).start()
+        _, content = run("import time; time.sleep(60)")
+        assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt"
+        km.restart_kernel(now=True)
+        kc.wait_for_ready(timeout=120)
+        text, _ = run("import os; print(os.getpid())")
+        assert int(text) != pid
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert not km.is_alive()
+
+
+def test_papermill_and_nbval_use_the_installed_kernelspec(tmp_path, stop_servers):
+    """The ordinary route: ``papermill -k coop-analysis-fork`` and ``pytest --nbval-kernel-name``."""
+    kernels.install_kernel_spec(prefix=tmp_path)
+    env = os.environ | {"JUPYTER_PATH": str(tmp_path / "share" / "jupyter")}
+    notebook = tmp_path / "region_report.ipynb"
+    notebook.write_bytes((FIXTURES / "region_report.ipynb").read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "papermill", str(notebook), str(tmp_path / "out.ipynb"), "-k", kernels.KERNEL_NAME,
+         "-p", "region", "Gansu", "--log-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "REGION=Gansu" in (tmp_path / "out.ipynb").read_text(encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "--nbval-lax",
+         "--nbval-kernel-name", kernels.KERNEL_NAME, "--rootdir", str(tmp_path), "-c", os.devnull, str(notebook)],
+        env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout, done.stdout[-500:]
