@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -68,6 +69,12 @@ def _floor(papermill: object, notebooks: list[tuple[str, dict[str, str]]], jobs:
     with ThreadPoolExecutor(jobs) as pool:
         list(pool.map(run, notebooks))
     return time.perf_counter() - started
+
+
+def _cpu() -> float:
+    """CPU seconds of this process plus its waited-for descendants (fresh kernels, fork servers and their kernels)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _kind(source: str) -> str:
@@ -125,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     suite_s: list[float] = []
     fresh_s: list[float] = []
     outcomes: list = []
+    cpu: dict[str, list[float]] = {}
     failed: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench_reports_") as tmp:
         empty_dir = Path(tmp) / "empty"
@@ -150,7 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                 steps.reverse()
             times = {}
             for label, step in steps:
+                before = _cpu()
                 times[label] = step()
+                cpu.setdefault(label, []).append(_cpu() - before)
             floor_s.append(times["floor"])
             suite_s.append(times["suite"])
             if args.fresh:
@@ -171,6 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio suite / floor: median {ratio:.2f} (target ≤ {TARGET}: {verdict}), "
           f"min/min {min(suite_s) / min(floor_s):.2f}, per round {', '.join(f'{s / f:.2f}' for s, f in zip(suite_s, floor_s, strict=True))}")  # fmt: skip
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
+    print("\nCPU seconds (this process and every process it started, kernels and servers included; median):")
+    for label, values in cpu.items():
+        print(f"  {label:6s} {statistics.median(values):6.2f}")
+    print(f"  ratio suite / floor: {statistics.median(cpu['suite']) / statistics.median(cpu['floor']):.2f} "
+          "(load-independent: all the work done, wherever it ran)")  # fmt: skip
 
     print("\nper report notebook (median over all rounds, seconds; the cells by what they call):")
     for key, value in _breakdown(outcomes).items():

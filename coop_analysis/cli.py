@@ -10,11 +10,13 @@ Subcommands:
 * ``reports [REGION ...]`` — build the regional reports (see ``reports --help``).
 * ``export --format csv|parquet|xlsx --out DIR`` — every table with a Frictionless
   ``datapackage.json``.
-* ``kernel install`` — register the ``coop-analysis`` Jupyter kernel.
+* ``kernel install`` — register the ``coop-analysis`` Jupyter kernel
+  (``--fork``: the ``coop-analysis-fork`` kernel the report runner uses).
 
 Exit codes: 0 success, 1 data problems, failed reports or a failed run (disk
 full, unreadable data …), 2 bad usage (unknown option or region, unreadable
-input file, bad option value, a project root without data/), 130 interrupted.
+input file, bad option value, a project root without data/), 130 interrupted,
+143 terminated (``reports`` writes its index first).
 Every error is one line on standard error; ``--debug`` (or the environment
 variable ``COOP_ANALYSIS_DEBUG=1``) adds the traceback.
 """
@@ -125,6 +127,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_kernel(args: argparse.Namespace) -> int:
+    if getattr(args, "fork", False):
+        from coop_analysis.kernels import KERNEL_NAME, install_kernel_spec
+
+        path = install_kernel_spec(sys_prefix=args.sys_prefix, prefix=args.prefix)
+        print(f"installed Jupyter kernel {KERNEL_NAME!r} (forked from a warm server, {sys.executable}) in {path}")
+        return 0
     from coop_analysis.kernel import run
 
     return run(args)
@@ -190,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     kernel_sub = p.add_subparsers(dest="action", required=True)
     p = kernel_sub.add_parser("install", help="register the 'coop-analysis' kernel (for your user by default)")
     _kernel_arguments(p)
+    p.add_argument(
+        "--fork", action="store_true", help="the 'coop-analysis-fork' kernel instead (forked from a warm server)"
+    )
     p.set_defaults(func=_cmd_kernel)
     return parser
 

@@ -255,3 +255,12 @@ def test_papermill_and_nbval_use_the_installed_kernelspec(tmp_path, stop_servers
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert " passed" in done.stdout, done.stdout[-500:]
+
+
+def test_cli_installs_the_fork_kernelspec(tmp_path, capsys):
+    from coop_analysis.cli import main
+
+    assert main(["kernel", "install", "--fork", "--prefix", str(tmp_path)]) == 0
+    spec = json.loads((tmp_path / "share" / "jupyter" / "kernels" / "coop-analysis-fork" / "kernel.json").read_text())
+    assert spec == kernels.kernel_spec()
+    assert "coop-analysis-fork" in capsys.readouterr().out

@@ -34,19 +34,22 @@ def kernel_spec(python: str | None = None, *, fork: bool = True) -> dict[str, An
     }
 
 
-def install_kernel_spec(prefix: Path | str | None = None, user: bool = False) -> Path:
-    """Write the kernelspec where Jupyter finds it; returns its folder.
+def install_kernel_spec(*, user: bool = True, sys_prefix: bool = False, prefix: Path | str | None = None) -> Path:
+    """Write the kernelspec where Jupyter finds it; returns its folder (replaced if it existed).
 
-    Default: this environment (``<sys.prefix>/share/jupyter/kernels``); ``user=True``:
-    the user's Jupyter data folder; ``prefix``: ``<prefix>/share/jupyter/kernels``.
+    As ``coop-analysis kernel install``: for the current user by default;
+    ``sys_prefix``: inside this environment; ``prefix``: ``<prefix>/share/jupyter/kernels``.
     """
     import tempfile
 
+    if sys_prefix and prefix is not None:
+        raise ValueError("give sys_prefix or prefix, not both")
+    where = sys.prefix if sys_prefix else (str(prefix) if prefix is not None else None)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / KERNEL_NAME
         folder.mkdir()
         (folder / "kernel.json").write_text(json.dumps(kernel_spec(), indent=1) + "\n", encoding="utf-8")
         target = KernelSpecManager().install_kernel_spec(
-            str(folder), KERNEL_NAME, user=user, prefix=None if user else str(prefix or sys.prefix)
+            str(folder), KERNEL_NAME, user=user and where is None, prefix=where
         )
     return Path(target)
