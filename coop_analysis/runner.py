@@ -338,6 +338,7 @@ def build_reports(
     if out is not None and (not isinstance(out, (str, os.PathLike)) or not str(out).strip()):
         raise ValueError(f"out: expected an output folder, got {out!r}")
 
+    paths.project_root()  # a wrong root is a usage error before any process starts
     if fork:
         kernels.prestart()  # the server preloads while this process checks, plans and imports papermill
     try:
@@ -466,10 +467,10 @@ def run_cli(args: argparse.Namespace) -> int:
 
     Exit codes: 0 every report written; 1 a report failed, the data cannot be
     loaded or the disk filled up during the build; 2 bad usage (unknown region,
-    bad option, an output folder that is a file or cannot be written); 130 Ctrl-C;
-    143 SIGTERM. Every error is one line on stderr.
+    bad option, a project root without data/, an output folder that is a file or
+    cannot be written); 130 Ctrl-C; 143 SIGTERM. Every error is one line on stderr.
     """
-    from coop_analysis.errors import CoopAnalysisError, UnknownRegionError
+    from coop_analysis.errors import CoopAnalysisError, ProjectRootError, UnknownRegionError
 
     prog = "coop-analysis reports"
     if args.out is not None and not str(args.out).strip():
@@ -485,7 +486,7 @@ def run_cli(args: argparse.Namespace) -> int:
             overview=not args.no_overview,
             fork=not getattr(args, "fresh_kernels", False),
         )
-    except UnknownRegionError as exc:
+    except (UnknownRegionError, ProjectRootError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     except OutputError as exc:  # before running: a bad --out (2); during the build: disk full … (1)
