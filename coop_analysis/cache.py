@@ -113,22 +113,26 @@ def _read(path: Path, name: str, key: str, dtypes: dict[str, str]) -> pd.DataFra
     import pyarrow as pa
     import pyarrow.ipc
 
-    with pa.OSFile(str(path)) as source:
-        reader = pa.ipc.open_file(source)
-        schema = reader.schema
-        stamp = json.loads((schema.metadata or {}).get(_STAMP, b"null"))
-        if stamp != {"format": FORMAT, "table": name, "key": key}:
-            raise ValueError(f"stamp {stamp!r} is not this table's")
-        found = [(f.name, str(f.type)) for f in schema]
-        if [n for n, _ in found] != list(dtypes):
-            raise ValueError(f"columns {[n for n, _ in found]}, expected {list(dtypes)}")
-        wrong = [(n, t) for n, t in found if t not in _ARROW_TYPES[dtypes[n]]]
-        if wrong:
-            raise ValueError(f"column types {wrong} do not hold {[dtypes[n] for n, _ in wrong]}")
-        table = reader.read_all()
+    # From bytes in memory and without threads: the tables are small, and Arrow's file reader
+    # and to_pandas(use_threads=True) start thread pools that would keep the report kernels'
+    # fork server (coop_analysis.kernels) from forking.
+    with open(path, "rb") as fh:
+        data = fh.read()
+    reader = pa.ipc.open_file(pa.py_buffer(data))
+    schema = reader.schema
+    stamp = json.loads((schema.metadata or {}).get(_STAMP, b"null"))
+    if stamp != {"format": FORMAT, "table": name, "key": key}:
+        raise ValueError(f"stamp {stamp!r} is not this table's")
+    found = [(f.name, str(f.type)) for f in schema]
+    if [n for n, _ in found] != list(dtypes):
+        raise ValueError(f"columns {[n for n, _ in found]}, expected {list(dtypes)}")
+    wrong = [(n, t) for n, t in found if t not in _ARROW_TYPES[dtypes[n]]]
+    if wrong:
+        raise ValueError(f"column types {wrong} do not hold {[dtypes[n] for n, _ in wrong]}")
+    table = reader.read_all()
     mapper = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
               pa.bool_(): pd.BooleanDtype()}.get  # fmt: skip
-    frame = table.replace_schema_metadata(None).to_pandas(types_mapper=mapper)
+    frame = table.replace_schema_metadata(None).to_pandas(types_mapper=mapper, use_threads=False)
     frame = frame.astype(dtypes)  # int64/bool columns holding nulls raise here
     return frame
 

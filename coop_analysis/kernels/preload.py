@@ -80,8 +80,8 @@ _IMPORT_TIME_NAMES = frozenset(
 #: … and prefixes: interpreter, locale, XDG folders, Jupyter, matplotlib, numpy, pandas,
 #: the debugger ipykernel loads (debugpy/pydevd), and this package (data root, cache).
 _IMPORT_TIME_PREFIXES = (
-    "PYTHON", "LC_", "XDG_", "JUPYTER", "JPY_", "MPL", "NPY_", "NUMPY_", "PANDAS_", "PYDEVD", "DEBUGPY",
-    "COOP_ANALYSIS_",
+    "PYTHON", "LC_", "XDG_", "JUPYTER", "JPY_", "MPL", "NPY_", "NUMPY_", "PANDAS_", "ARROW_", "JE_ARROW_",
+    "PYDEVD", "DEBUGPY", "COOP_ANALYSIS_",
 )  # fmt: skip
 
 
@@ -102,12 +102,16 @@ def preload_env(kernel_env: Mapping[str, str]) -> dict[str, str]:
       pool when imported, and a process with threads must not fork. Unless the
       kernel's environment sets them, the server imports with one BLAS thread (so
       forked kernels run single-threaded BLAS; reports do no linear algebra).
+    * ``JE_ARROW_MALLOC_CONF``: pyarrow (imported by pandas) starts jemalloc's
+      background thread when loaded; the server turns it off unless the kernel's
+      environment says otherwise (memory is then returned inline, not by a thread).
     """
     env = {k: v for k, v in kernel_env.items() if import_time_variable(k) and k != "PYTHONEXECUTABLE"}
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     env["JPY_PARENT_PID"] = str(os.getpid())  # what jupyter_client's launcher gives a kernel of this process
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(name, "1")
+    env.setdefault("JE_ARROW_MALLOC_CONF", "background_thread:false")  # pyarrow's jemalloc (pandas imports it)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
