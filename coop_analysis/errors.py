@@ -18,7 +18,8 @@ class UnknownRegionError(CoopAnalysisError, LookupError):
         self.name = name
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown province or region {name!r}{hint}")
+        shown = repr(name) if len(repr(name)) <= 80 else f"{repr(name)[:60]}… ({len(str(name))} characters)"
+        super().__init__(f"unknown province or region {shown}{hint}")
 
 
 class DataValidationError(CoopAnalysisError, ValueError):

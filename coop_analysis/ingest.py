@@ -9,6 +9,7 @@ validate`` proves every candidate is accounted for.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -227,34 +228,43 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     """
     from coop_analysis.datasets import load_facts, load_waivers
     from coop_analysis.extraction import extract_with_positions
-    from coop_analysis.regions import find_places
+    from coop_analysis.regions import place_matches
     from coop_analysis.text import split_sections, split_sentences
 
     norm, frame = extract_with_positions(text)
+    # Everything below is one pass over the text plus a binary search per candidate: linear in the text.
     sections = split_sections(norm.text)
     sentences = split_sentences(norm.text)
+    matches = place_matches(norm.text)
+    section_starts = [sec.start for sec in sections]
+    sentence_starts = [sen.start for sen in sentences]
+    match_starts = [m[1] for m in matches]
 
     def section_of(pos: int) -> Any:
-        for sec in sections:
-            if sec.start <= pos <= sec.end:
-                return sec
-        return None
+        """The first section holding ``pos`` (ends inclusive: a heading's own position is its section)."""
+        i = bisect.bisect_right(section_starts, pos) - 1
+        if i > 0 and sections[i - 1].end >= pos:
+            i -= 1
+        return sections[i] if i >= 0 and sections[i].start <= pos <= sections[i].end else None
 
     def sentence_of(pos: int) -> Any:
-        for s in sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        i = bisect.bisect_right(sentence_starts, pos) - 1
+        return sentences[i] if i >= 0 and pos < sentences[i].end else None
 
     places_in: dict[tuple[int, int], tuple[list[str], list[str]]] = {}  # span → (names, provinces), once each
 
     def places(start: int, end: int) -> tuple[list[str], list[str]]:
         if (start, end) not in places_in:
-            found = find_places(norm.text[start:end])
-            places_in[start, end] = (
-                list(dict.fromkeys(found["name"])),
-                list(dict.fromkeys(found["province"].dropna())),
-            )
+            names: dict[str, None] = {}
+            provinces: dict[str, None] = {}
+            i = bisect.bisect_left(match_starts, start)
+            while i < len(matches) and matches[i][2] <= end:
+                name, _, _, meaning = matches[i]
+                names[name] = None
+                if meaning.province_en is not None:
+                    provinces[meaning.province_en] = None
+                i += 1
+            places_in[start, end] = (list(names), list(provinces))
         return places_in[start, end]
 
     section_col, places_col, provinces_col = [], [], []
