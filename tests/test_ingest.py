@@ -72,7 +72,6 @@ def test_extract_rejects_non_text() -> None:
 
 @settings(deadline=None)  # the first text with a mention loads the place gazetteer (~1 s on a loaded machine)
 @given(st.text(max_size=200))
-@settings(deadline=None)  # correctness, not time (the first example builds the place matcher)
 def test_candidates_never_raise(text: str) -> None:
     frame = candidates(text, doc_id=None)
     assert len(frame) == len(ca.extract_quantities(text))
