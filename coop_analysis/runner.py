@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis.fileio import atomic_write
 from coop_analysis.headlines import find_headline
 from coop_analysis.narrative import check_lang
-from coop_analysis.pages import OVERVIEW, install_font, render_page, report_stem, write_index
+from coop_analysis.pages import OVERVIEW, facts_csv, finish_site, install_assets, make_exporter, render_page, report_stem
 
 if TYPE_CHECKING:
     import argparse
@@ -119,9 +119,8 @@ def _init_worker(stop: Any = None) -> None:
     logging.getLogger("papermill").setLevel(logging.WARNING)
     import nbformat
     import papermill
-    from nbconvert.exporters import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = make_exporter()
     _worker_state.update(papermill=papermill, nbformat=nbformat, exporter=exporter, stop=stop, interrupted=False)
 
 
@@ -172,9 +171,11 @@ def _run_job(job: _Job) -> dict[str, Any]:
             outcome["warning"] = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
         nb.metadata["coop_analysis"] = record
         notebook_text = nbformat.writes(nb)
-        body = render_page(nb, job.title, exporter)
-        # both rendered before either is written: the pair is replaced together, or not at all
+        body = render_page(nb, job.title, exporter, lang=str(job.parameters["lang"]))
+        facts = facts_csv(job.name)
+        # all rendered before any is written: the set is replaced together, or not at all
         atomic_write(ipynb, notebook_text)
+        atomic_write(out_dir / f"{job.stem}.facts.csv", facts)
         atomic_write(page, body)
         failed_copy.unlink(missing_ok=True)
         outcome.update(ok=True, record=record)
@@ -325,7 +326,7 @@ def build_reports(
         _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
     todo = _make_jobs(names, lang, out, nb_dir, overview)
     result = BuildResult(out=out, lang=lang)
-    install_font(out)
+    install_assets(out)
     outcomes = _run_jobs(todo, jobs, progress)
     for job in todo:  # report order: overview, then provinces-table order
         outcome = outcomes[job.name]
@@ -335,7 +336,7 @@ def build_reports(
             result.succeeded.append(job.name)
         else:
             result.failed.append((job.name, outcome["error"] or "unknown error"))
-    result.index = write_index(out, failures={lang: dict(result.failed)})
+    result.index = finish_site(out, failures={lang: dict(result.failed)})
     result.seconds = time.perf_counter() - started
     return result
 

@@ -10,7 +10,7 @@ import yaml
 from .conftest import PROJECT
 
 # conda-forge names that differ from PyPI's
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "brotli-python": "brotli"}
 
 
 def _name(req: str) -> str:
