@@ -43,6 +43,7 @@ from coop_analysis.webfont import CJK_FACE, Subsetter, cjk_chars, font_face_css
 __all__ = [
     "CJK_FACE",
     "OVERVIEW",
+    "RenderedPage",
     "facts_csv",
     "finish_site",
     "install_assets",
@@ -134,9 +135,19 @@ def install_assets(out: Path) -> Path:
 
 def markdown_html(text: str) -> str:
     """Markdown to HTML without TeX: ``$`` stays a dollar sign; raw HTML is escaped."""
-    import mistune
+    return _keep_tokens_whole(str(_markdown()(text)))
 
-    return _keep_tokens_whole(str(mistune.html(text)))
+
+_md: Any = None
+
+
+def _markdown() -> Any:
+    global _md
+    if _md is None:
+        import mistune
+
+        _md = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    return _md
 
 
 # Figures and dates that must not break across lines: 1.1万余人, 约3.5亿元, 2021年5月, 12 May 2021,
@@ -212,6 +223,19 @@ def _alt(output: Any, mime: str) -> str:
     return str(meta.get("alt") or "")
 
 
+def _src(output: Any, mime: str) -> str:
+    """Where an image output is: its extracted file (relative to the page), else a data URI."""
+    filenames = (output.get("metadata") or {}).get("filenames") or {}
+    if mime in filenames:
+        return quote(str(filenames[mime]).replace("\\", "/"))
+    data = output["data"][mime]
+    if mime == "image/svg+xml":
+        import base64
+
+        data = base64.b64encode(str(data).encode("utf-8")).decode("ascii")
+    return f"data:{mime};base64,{data}"
+
+
 def _size(output: Any, mime: str) -> str:
     meta = (output.get("metadata") or {}).get(mime) or {}
     attrs = ""
@@ -228,6 +252,7 @@ def make_exporter() -> Any:
     Slow to make (~0.3 s): build it once per worker.
     """
     from nbconvert.exporters import HTMLExporter
+    from nbconvert.preprocessors import ExtractOutputPreprocessor
 
     templates = Path(str(resources.files("coop_analysis").joinpath("templates")))
     exporter = HTMLExporter(
@@ -237,23 +262,45 @@ def make_exporter() -> Any:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
+    extract = ExtractOutputPreprocessor(
+        extract_output_types={"image/png", "image/jpeg", "image/svg+xml"},
+        output_filename_template="fig{cell_index}-{index}{extension}",
+    )
+    exporter.register_preprocessor(extract, enabled=True)
     exporter.register_filter("coop_markdown", markdown_html)
+    exporter.register_filter("coop_src", _src)
     exporter.register_filter("coop_html", table_html)
     exporter.register_filter("coop_alt", _alt)
     exporter.register_filter("coop_size", _size)
     return exporter
 
 
-def render_page(nb: Any, title: str, exporter: Any, *, lang: str = "en") -> str:
+@dataclass(frozen=True)
+class RenderedPage:
+    """A report page as rendered by a worker: its HTML and its image files.
+
+    ``files`` maps paths relative to the page's folder (``<stem>_files/fig3-0.png``)
+    to their bytes.
+    """
+
+    html: str
+    files: dict[str, bytes]
+
+
+def render_page(nb: Any, title: str, exporter: Any, *, lang: str = "en", stem: str = "page") -> RenderedPage:
     """The HTML page of an executed report notebook, its slots still empty (see :func:`finish_site`).
 
-    ``exporter`` comes from :func:`make_exporter` (once per worker). ``nb`` is
-    changed in place (its headline outputs are dropped).
+    ``exporter`` comes from :func:`make_exporter` (once per worker). Images are
+    taken out of the page into ``<stem>_files/`` (no base64 in the HTML, cached
+    by browsers, loaded lazily). ``nb`` is changed in place (its headline
+    outputs are dropped).
     """
     strip_headlines(nb)
     page = {"lang": lang, "title": title, "root": "../"}
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "page": page})
-    return str(body)
+    res = {"metadata": {"name": title}, "page": page, "unique_key": stem, "output_files_dir": f"{stem}_files"}
+    body, resources_out = exporter.from_notebook_node(nb, resources=res)
+    files = {str(path).replace("\\", "/"): bytes(data) for path, data in (resources_out.get("outputs") or {}).items()}
+    return RenderedPage(str(body), files)
 
 
 def facts_csv(name: str) -> bytes:
@@ -401,6 +448,7 @@ def finish_site(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
             text = _fill(text, "nav", nav)
             text = _fill(text, "foot", f'<footer class="site">{_downloads(report, out / lang)}{nav}</footer>')
             texts[path] = text
+            _drop_unused_files(path, text)
     index_text = _index_html(out, pages, labels, failures or {})
     texts[out / "index.html"] = index_text
 
@@ -427,6 +475,17 @@ def finish_site(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
         if stale not in kept:
             stale.unlink()
     return out / "index.html"
+
+
+def _drop_unused_files(page: Path, text: str) -> None:
+    """Remove files of ``<stem>_files/`` that the page no longer shows (a chart dropped since)."""
+    folder = page.parent / f"{page.stem}_files"
+    if not folder.is_dir():
+        return
+    used = set(re.findall(rf'src="{re.escape(quote(folder.name))}/([^"/]+)"', text))
+    for file in folder.iterdir():
+        if file.is_file() and quote(file.name) not in used:
+            file.unlink()
 
 
 def write_index(out: Path, failures: dict[str, dict[str, str]] | None = None) -> Path:

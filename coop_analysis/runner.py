@@ -35,7 +35,15 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis.fileio import atomic_write
 from coop_analysis.headlines import find_headline
 from coop_analysis.narrative import check_lang
-from coop_analysis.pages import OVERVIEW, facts_csv, finish_site, install_assets, make_exporter, render_page, report_stem
+from coop_analysis.pages import (
+    OVERVIEW,
+    facts_csv,
+    finish_site,
+    install_assets,
+    make_exporter,
+    render_page,
+    report_stem,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -171,12 +179,15 @@ def _run_job(job: _Job) -> dict[str, Any]:
             outcome["warning"] = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
         nb.metadata["coop_analysis"] = record
         notebook_text = nbformat.writes(nb)
-        body = render_page(nb, job.title, exporter, lang=str(job.parameters["lang"]))
+        rendered = render_page(nb, job.title, exporter, lang=str(job.parameters["lang"]), stem=job.stem)
         facts = facts_csv(job.name)
-        # all rendered before any is written: the set is replaced together, or not at all
+        # all rendered before any is written; the page last, once everything it links to is there
         atomic_write(ipynb, notebook_text)
         atomic_write(out_dir / f"{job.stem}.facts.csv", facts)
-        atomic_write(page, body)
+        for name, data in rendered.files.items():
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(out_dir / name, data)
+        atomic_write(page, rendered.html)
         failed_copy.unlink(missing_ok=True)
         outcome.update(ok=True, record=record)
     except BaseException as exc:  # a failing notebook must not stop the others

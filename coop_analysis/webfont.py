@@ -61,7 +61,7 @@ def font_face_css(font_url: str | None) -> str:
 
 
 def _font_path() -> Path:
-    from coop_analysis.plots import cjk_font_path
+    from coop_analysis.charts.fonts import cjk_font_path
 
     return cjk_font_path()
 
@@ -92,6 +92,7 @@ class Subsetter:
         cutter = subset.Subsetter(options)
         cutter.populate(text="".join(sorted(chars)))
         cutter.subset(font)
+        font.flavor = flavor
         buf = io.BytesIO()
         font.save(buf)
         return buf.getvalue()
