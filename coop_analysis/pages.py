@@ -164,9 +164,11 @@ _TOKEN_RE = re.compile(
 
 
 def _keep_tokens_whole(fragment: str) -> str:
-    """Wrap figures and dates that could break mid-token in ``<span class="nw">`` (text nodes only)."""
+    """Text nodes of ``fragment``: figures and dates that could break mid-token go in
+    ``<span class="nw">``; fact ids (``F006``) become links to their quote (``#F006``)."""
     parts = re.split(r"(<[^>]*>)", fragment)
     skip = 0
+    in_link = 0
     for i, part in enumerate(parts):
         if part.startswith("<"):
             tag = part[1:].split(None, 1)[0].lower().rstrip(">") if len(part) > 2 else ""
@@ -174,11 +176,26 @@ def _keep_tokens_whole(fragment: str) -> str:
                 skip += 1
             elif tag in ("/pre", "/code", "/script", "/style", "/span"):
                 skip = max(0, skip - 1)
+            elif tag == "a":
+                in_link += 1
+            elif tag == "/a":
+                in_link = max(0, in_link - 1)
             continue
         if skip or not part:
             continue
-        parts[i] = _TOKEN_RE.sub(_wrap_token, part)
+        if not in_link:
+            part = _FACT_RE.sub(r'<a class="fact" href="#\1">\1</a>', part)
+        parts[i] = "".join(
+            piece if piece.startswith("<") else _TOKEN_RE.sub(_wrap_token, piece)
+            for piece in re.split(r"(<[^>]*>)", part)
+        )
     return "".join(parts)
+
+
+#: A fact id as the reports print it: F006 (also inside [F006] or （F006）).
+_FACT_RE = re.compile(r"(?<![\w-])(F\d{2,4})(?![\w-])")
+#: Column headers (en, zh) of the table holding each fact's quote: its rows are the link targets.
+_QUOTE_HEADERS = {"quote", "原句"}
 
 
 def _wrap_token(match: re.Match[str]) -> str:
@@ -208,6 +225,12 @@ def table_html(fragment: str) -> str:
             for i, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
                 if i < len(heads) and heads[i]:
                     td["data-label"] = heads[i]
+        if _QUOTE_HEADERS & set(heads):
+            for tr in table.find_all("tr"):
+                first = tr.find("td")
+                fact_id = first.get_text(strip=True) if first is not None else ""
+                if _FACT_RE.fullmatch(fact_id) and soup.find(id=fact_id) is None:
+                    tr["id"] = fact_id
         table.attrs.pop("border", None)
         classes = [c for c in table.get("class", []) if c != "dataframe"]
         if len(heads) >= 3:

@@ -216,3 +216,15 @@ def test_finish_removes_figures_a_page_no_longer_shows(site):
     page.write_text(page.read_text().replace("</main>", '<img src="Gansu_files/fig1-0.png" alt="x"></main>'))
     pages.finish_site(site)
     assert sorted(p.name for p in folder.iterdir()) == ["fig1-0.png"]
+
+
+def test_fact_ids_link_to_their_quote():
+    prose = pages.markdown_html("≈ US$600,000 [F006]; 1.1万余人（F017）; not F0067x or XF006")
+    assert '[<a class="fact" href="#F006">F006</a>]' in prose and '（<a class="fact" href="#F017">F017</a>）' in prose
+    assert "F0067x" in prose and 'href="#F0067' not in prose and "XF006" in prose
+    sources = pd.DataFrame({"fact": ["F006", "F017"], "as written": ["约60万美元", "1.1万余人"], "quote": ["a", "b"]})
+    html = pages.table_html(sources.to_html(index=False))
+    assert '<tr id="F006">' in html and '<tr id="F017">' in html
+    other = pd.DataFrame({"fact": ["F006"], "figure": ["≈ US$600,000"], "as of": ["2024"]})
+    html = pages.table_html(other.to_html(index=False))
+    assert "<tr id=" not in html and '<a class="fact" href="#F006">F006</a>' in html  # only the quotes are targets

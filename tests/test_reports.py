@@ -171,6 +171,7 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
     assert result.seconds > 0
     assert files_under(out) == [
         "assets/coop.css",
+        "assets/fonts/index.woff2",
         "en/Gansu.facts.csv",
         "en/Gansu.html",
         "en/Gansu.ipynb",
@@ -181,7 +182,7 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
         "en/overview.html",
         "en/overview.ipynb",
         "index.html",
-    ]  # fixture pages show no Chinese: no font subset
+    ]  # fixture pages show no Chinese: no font subset for them (the index has a Chinese title)
 
     page = (out / "en" / "Gansu.html").read_text(encoding="utf-8")
     assert "REGION=Gansu LANG=en" in page  # outputs are there
@@ -220,11 +221,12 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
     assert files_under(out) == [
         "assets/coop.css",
         "assets/fonts/index.woff2",
+        "assets/fonts/zh-Ningxia.woff2",
         "index.html",
         "zh/Ningxia.facts.csv",
         "zh/Ningxia.html",
         "zh/Ningxia.ipynb",
-    ]  # the fixture page shows no Chinese; the index does
+    ]  # the Chinese page's navigation is Chinese
     page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
     assert '<html lang="zh">' in page
     index = (out / "index.html").read_text(encoding="utf-8")
