@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from coop_analysis.charts import (
     BOUNDARIES_FILE,
+    LATIN_FAMILY,
     Boundaries,
     BoundaryFeature,
     ChinaMap,
@@ -26,6 +27,7 @@ from coop_analysis.charts import (
 
 __all__ = [
     "BOUNDARIES_FILE",
+    "LATIN_FAMILY",
     "Boundaries",
     "BoundaryFeature",
     "ChinaMap",

@@ -30,10 +30,11 @@ from coop_analysis.charts.geo import BOUNDARIES_FILE, Boundaries, BoundaryFeatur
 from coop_analysis.charts.heatmap import heatmap
 from coop_analysis.charts.layout import set_map_margins
 from coop_analysis.charts.map import ChinaMap, draw_china
-from coop_analysis.charts.style import report_style
+from coop_analysis.charts.style import LATIN_FAMILY, report_style
 
 __all__ = [
     "BOUNDARIES_FILE",
+    "LATIN_FAMILY",
     "Boundaries",
     "BoundaryFeature",
     "ChinaMap",
