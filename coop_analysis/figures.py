@@ -16,6 +16,7 @@ from coop_analysis.datasets import load_facts, load_provinces
 from coop_analysis.narrative import check_lang
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from coop_analysis.profiles import RegionProfile
@@ -94,6 +95,55 @@ def _figure_title(figure: Figure) -> str:
     return ""
 
 
+def _links_alt(links: pd.DataFrame, lang: str, place: str | None = None) -> str:
+    """Alt text of a flow map: who is linked with whom, and by how many initiatives."""
+    from coop_analysis.regions import province_names
+
+    names = province_names(lang)
+    rows = links.sort_values(["weight", "source", "target"], ascending=[False, True, True])
+    parts = []
+    for r in rows.itertuples(index=False):
+        n = int(r.weight)
+        a, b = names.get(r.source, r.source), names.get(r.target, r.target)
+        if lang == "zh":
+            parts.append(f"{a}—{b}（{n}个合作项目）")
+        else:
+            parts.append(f"{a}–{b} ({n} initiative{'s' if n != 1 else ''})")
+    if lang == "zh":
+        head = f"中国地图，{place}的东西部科技合作关系：" if place else "中国地图，资料中的东西部科技合作关系："
+        return head + "；".join(parts) + "。"
+    head = (
+        f"Map of China with {place}'s East–West cooperation links: "
+        if place
+        else "Map of China with the East–West cooperation links in the sources: "
+    )
+    return head + "; ".join(parts) + "."
+
+
+def _bars_alt(title: str, data: pd.DataFrame, lang: str) -> str:
+    """Alt text of a bar chart: its title, then every bar with its figure as the chart prints it."""
+    sep = "；" if lang == "zh" else "; "
+    items = sep.join(
+        f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
+        for label, text in zip(data["label"], data["text"], strict=True)
+    )
+    if lang == "zh":
+        return f"条形图，{title}。{items}。"
+    return f"Bar chart, {title}. {items}."
+
+
+def _matrix_alt(title: str, matrix: pd.DataFrame, lang: str) -> str:
+    """Alt text of the mechanism heatmap: each non-empty cell, row by row."""
+    cells = []
+    for row, values in matrix.iterrows():
+        for col, n in values.items():
+            if n:
+                cells.append(f"{row} · {col}：{int(n)}" if lang == "zh" else f"{row} · {col}: {int(n)}")
+    sep, end = ("；", "。") if lang == "zh" else ("; ", ".")
+    head = f"热力图，{title}。" if lang == "zh" else f"Heatmap, {title}. "
+    return head + sep.join(cells) + end
+
+
 def _value_axis(kind: str, lang: str) -> str:
     if kind == "money":
         return "金额（对数刻度）" if lang == "zh" else "amount (log scale)"
@@ -114,14 +164,20 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
         return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
-                                        weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
+                                        weight_label="合作项目数" if lang == "zh" else "initiatives"),
+                     alt=_links_alt(links, lang, name))  # fmt: skip
     title = f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
     with charts.report_style(lang):
         fig, ax = _new_figure((8, 6), layout=None)
         charts.set_map_margins(fig, title)
         charts.draw_china(ax, {int(profile.province["adcode"]): WEST_COLOR}, lang=lang)
         ax.set_title(title)
-    return Chart(fig)
+    alt = (
+        f"中国地图，标出{name}；资料中暂无其合作关系。"
+        if lang == "zh"
+        else f"Map of China showing {name}; the sources hold no cooperation links for it."
+    )
+    return Chart(fig, alt=alt)
 
 
 def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Chart | None:
@@ -131,24 +187,32 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     if data.empty:
         return None
     zh = lang == "zh"
+    name = str(profile.province["short_zh"] if zh else profile.name)
     title = (
-        ("数量" if kind == "count" else "金额（原币种）")
+        (f"{name}：资料中的数量" if kind == "count" else f"{name}：资料中的金额（原币种）")
         if zh
-        else ("Counts" if kind == "count" else "Amounts (currency as stated)")
+        else (
+            f"{name}: counts in the sources"
+            if kind == "count"
+            else f"{name}: amounts in the sources (currency as stated)"
+        )
     )
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
     xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
-                                     title=title, xlabel=xlabel, text="text"))  # fmt: skip
+                                     title=title, xlabel=xlabel, text="text"),
+                 alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
 def overview_flow_map(lang: str = "en") -> Chart:
     """All East→West links in the sources, width by number of initiatives."""
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
-    return Chart(charts.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
-                                    weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
+    links = profiles.flows()
+    return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+                                    weight_label="合作项目数" if lang == "zh" else "initiatives"),
+                 alt=_links_alt(links, lang))  # fmt: skip
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
@@ -167,14 +231,16 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     else:
         title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
-                                     title=title, xlabel=_value_axis(kind, lang), text="text"))  # fmt: skip
+                                     title=title, xlabel=_value_axis(kind, lang), text="text"),
+                 alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
 def overview_matrix(lang: str = "en") -> Chart:
     """Heatmap of initiatives by mechanism and western province."""
     check_lang(lang)
     title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
-    return Chart(charts.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title))
+    matrix = profiles.mechanism_matrix(lang)
+    return Chart(charts.heatmap(matrix, lang=lang, title=title), alt=_matrix_alt(title, matrix, lang))
 
 
 def audit_positions(doc_id: str, lang: str = "en") -> Chart:

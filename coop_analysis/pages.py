@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 OVERVIEW = "overview"
 TEMPLATE = "coop_page"
 STYLESHEET = "assets/coop.css"
+#: Cells with this tag are left out of the page (they stay in the notebook).
+HIDE_TAG = "hide-in-page"
 FONT_DIR = "assets/fonts"
 _MACRO_ORDER = ("east", "central", "west", "northeast")
 
@@ -196,6 +198,9 @@ def _keep_tokens_whole(fragment: str) -> str:
 _FACT_RE = re.compile(r"(?<![\w-])(F\d{2,4})(?![\w-])")
 #: Column headers (en, zh) of the table holding each fact's quote: its rows are the link targets.
 _QUOTE_HEADERS = {"quote", "原句"}
+#: Columns that show the source's own Chinese on any page (quotes, figures as written).
+_SOURCE_TEXT_HEADERS = {"quote", "原句", "as written", "原文数字"}
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
 def _wrap_token(match: re.Match[str]) -> str:
@@ -225,6 +230,8 @@ def table_html(fragment: str) -> str:
             for i, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
                 if i < len(heads) and heads[i]:
                     td["data-label"] = heads[i]
+                    if heads[i] in _SOURCE_TEXT_HEADERS and _CJK_RE.search(td.get_text()):
+                        td["lang"] = "zh"  # the source's words, whatever the page's language
         if _QUOTE_HEADERS & set(heads):
             for tr in table.find_all("tr"):
                 first = tr.find("td")
@@ -275,7 +282,7 @@ def make_exporter() -> Any:
     Slow to make (~0.3 s): build it once per worker.
     """
     from nbconvert.exporters import HTMLExporter
-    from nbconvert.preprocessors import ExtractOutputPreprocessor
+    from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
 
     templates = Path(str(resources.files("coop_analysis").joinpath("templates")))
     exporter = HTMLExporter(
@@ -290,6 +297,8 @@ def make_exporter() -> Any:
         output_filename_template="fig{cell_index}-{index}{extension}",
     )
     exporter.register_preprocessor(extract, enabled=True)
+    # a notebook's own intro for JupyterLab readers (how to run it) is not part of the page
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDE_TAG}), enabled=True)
     exporter.register_filter("coop_markdown", markdown_html)
     exporter.register_filter("coop_src", _src)
     exporter.register_filter("coop_html", table_html)

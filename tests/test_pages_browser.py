@@ -88,6 +88,18 @@ _OVERFLOW_JS = r"""
 """
 
 
+# Load every lazy image now; returns the images that did not load.
+_EAGER_JS = r"""
+async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(ok => {
+    img.addEventListener("load", ok); img.addEventListener("error", ok); })));
+  return images.filter(img => !(img.naturalWidth > 0)).map(img => img.getAttribute("src"));
+}
+"""
+
+
 def _build(out: Path) -> Path:
     for lang in reports.LANGS:
         result = reports.build_reports(lang=lang, out=out, jobs=2, progress=False)
@@ -136,6 +148,8 @@ class _Visit:
     def open(self, path: Path) -> None:
         self.page.goto(path.as_uri(), wait_until="load")
         self.page.evaluate("document.fonts.ready.then(() => true)")
+        # charts load lazily: make them load now, so a missing file is a failed request here
+        self.page.evaluate(_EAGER_JS)
 
     def close(self) -> None:
         self.context.close()
@@ -159,6 +173,7 @@ def test_every_page_loads_offline_with_every_glyph_and_nothing_sticking_out(site
                 visit.external.clear()
                 visit.failed.clear()
                 visit.open(path)
+                problems += [f"{where}: image not shown: {src}" for src in visit.page.evaluate(_EAGER_JS)]
                 problems += [f"{where}: request to another host: {u}" for u in visit.external]
                 problems += [f"{where}: failed request: {u}" for u in visit.failed]
                 boxes = visit.page.evaluate(_GLYPH_JS, "")
