@@ -11,6 +11,8 @@ Subcommands:
 * ``export --format csv|parquet|xlsx --out DIR`` — every table with a Frictionless
   ``datapackage.json``.
 * ``kernel install`` — register the ``coop-analysis`` Jupyter kernel.
+* ``diff [OLD [NEW]]`` — records added, removed or changed between two git
+  revisions (default: the last commit and the work tree), and the reports they reach.
 
 Exit codes: 0 success, 1 data problems, failed reports or a failed run (disk
 full, unreadable data …), 2 bad usage (unknown option or region, unreadable
@@ -33,6 +35,7 @@ from coop_analysis.errors import (
     CoopAnalysisError,
     DataValidationError,
     ProjectRootError,
+    RevisionError,
     SourceError,
     UnknownRegionError,
 )
@@ -104,6 +107,14 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
         print(f"note: {args.file} is a symbolic link; copied its target {meta['received_as']}")
     print(f"added source {meta['doc_id']}: data/raw/{meta['doc_id']}.txt (sha256 {meta['sha256'][:12]}…)")
     print("next: `coop-analysis extract` it, curate facts, then `coop-analysis validate`")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from coop_analysis.diff import diff_revisions, format_markdown, format_text
+
+    result = diff_revisions(args.old, args.new)
+    sys.stdout.write(format_markdown(result) if args.format == "markdown" else format_text(result))
     return 0
 
 
@@ -190,6 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = kernel_sub.add_parser("install", help="register the 'coop-analysis' kernel (for your user by default)")
     _kernel_arguments(p)
     p.set_defaults(func=_cmd_kernel)
+
+    p = sub.add_parser("diff", help="records and reports changed between two git revisions")
+    p.add_argument("old", nargs="?", default="HEAD", metavar="OLD", help="git revision (default: HEAD)")
+    p.add_argument("new", nargs="?", default=None, metavar="NEW", help="git revision (default: the work tree)")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="markdown: for a pull request")
+    p.set_defaults(func=_cmd_diff)
     return parser
 
 
@@ -206,7 +223,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _exit_code(exc: BaseException) -> int:
     usage = (_UsageError, UnknownRegionError, SourceError, ExportError, ProjectRootError, FileNotFoundError,
-             IsADirectoryError)  # fmt: skip
+             IsADirectoryError, RevisionError)  # fmt: skip
     return 2 if isinstance(exc, usage) else 1
 
 

@@ -53,3 +53,7 @@ class MissingRateError(CoopAnalysisError, LookupError):
 
 class ProjectRootError(CoopAnalysisError, FileNotFoundError):
     """The project folder (``COOP_ANALYSIS_ROOT``, ``--root`` or this checkout) does not hold ``data/``."""
+
+
+class RevisionError(CoopAnalysisError, LookupError):
+    """A git revision that is not in the repository (``coop-analysis diff``); the message says why."""

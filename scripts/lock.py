@@ -85,10 +85,7 @@ def stale_reason(pyproject: Path = PYPROJECT, lock: Path = LOCK) -> str | None:
     if recorded is None:
         return f"{name} has no '{_INPUTS_PREFIX.strip('# :')}' line; remake it with `{REFRESH_COMMAND}`"
     if recorded != inputs_digest(pyproject):
-        return (
-            f"pyproject.toml's dependencies changed since {name} was made; "
-            f"run `{REFRESH_COMMAND}` and commit {name}"
-        )
+        return f"pyproject.toml's dependencies changed since {name} was made; run `{REFRESH_COMMAND}` and commit {name}"
     return None
 
 
