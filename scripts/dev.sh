@@ -59,12 +59,14 @@ if ! reason=$("$VPY" scripts/lock.py check 2>&1); then
 fi
 
 stamp="$VENV/.coop-analysis-installed"
-want=$(cat "$LOCK" pyproject.toml | "$VPY" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
+want=$( (cat "$LOCK" pyproject.toml; echo "install: compiled bytecode") | "$VPY" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "dev.sh: installing $LOCK and coop-analysis into $VENV" >&2
   if ensure_uv; then
     # sync: exactly the lock (a package dropped from it is removed; pip and setuptools stay)
-    "$VENV/bin/uv" pip sync --quiet --python "$VPY" --require-hashes "$LOCK"
+    # with compiled bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set (CI here) every
+    # import would otherwise compile its source again (pandas alone: seconds)
+    "$VENV/bin/uv" pip sync --quiet --python "$VPY" --require-hashes --compile-bytecode "$LOCK"
     "$VENV/bin/uv" pip install --quiet --python "$VPY" --no-deps -e .
   else
     pip_quiet install --no-deps --require-hashes -r "$LOCK"
