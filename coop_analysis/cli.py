@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
     p.add_argument("--no-overview", action="store_true", help="skip the national overview")
+    p.add_argument(
+        "--force", action="store_true", help="rebuild every report (default: only those whose inputs changed)"
+    )
     p.set_defaults(func=_cmd_reports)
 
     p = sub.add_parser("export", help="write every table as CSV, Parquet or XLSX with a datapackage.json")

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coop_analysis import paths
-from coop_analysis.pages import OVERVIEW
 from coop_analysis.schemas import TABLES
 
 if TYPE_CHECKING:
@@ -158,6 +157,8 @@ def region_data_inputs(name: str, whole: dict[str, str] | None = None) -> dict[s
 
 def report_data_inputs(names: Iterable[str]) -> dict[str, dict[str, str]]:
     """Data inputs of several reports at once (``"overview"`` or English province names)."""
+    from coop_analysis.pages import OVERVIEW
+
     names = list(names)
     out: dict[str, dict[str, str]] = {}
     everything = whole_file_inputs()
@@ -171,3 +172,8 @@ def report_data_inputs(names: Iterable[str]) -> dict[str, dict[str, str]]:
             whole = {k: v for k, v in everything.items() if (paths.data_dir() / k[5:]).resolve() not in exclude}
         out[name] = region_data_inputs(name, whole)
     return out
+
+
+def data_digest() -> str:
+    """Digest of every data file (:func:`data_files`): changes when any of ``data/`` changes."""
+    return _tree_digest(paths.data_dir(), data_files())

@@ -478,7 +478,8 @@ def finish_site(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
                 continue
             nav = _nav(report, pages, labels)
             text = _fill(text, "nav", nav)
-            text = _fill(text, "foot", f'<footer class="site">{_downloads(report, out / lang)}{nav}</footer>')
+            built = _built_from(out / lang / f"{report.stem}.ipynb", lang)
+            text = _fill(text, "foot", f'<footer class="site">{_downloads(report, out / lang)}{nav}{built}</footer>')
             texts[path] = text
             _drop_unused_files(path, text)
     index_text = _index_html(out, pages, labels, failures or {})
@@ -507,6 +508,14 @@ def finish_site(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
         if stale not in kept:
             stale.unlink()
     return out / "index.html"
+
+
+def _built_from(ipynb: Path, lang: str) -> str:
+    """The footer line naming the data and code versions the page was built from (see manifest.json)."""
+    from coop_analysis.manifest import footer_text
+
+    text = footer_text(_read_record(ipynb).get("build"), lang)
+    return f'<p class="built-from">{html.escape(text)}</p>' if text else ""
 
 
 def _drop_unused_files(page: Path, text: str) -> None:

@@ -28,10 +28,12 @@ import secrets
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coop_analysis import manifest
+from coop_analysis.determinism import scrub_notebook
 from coop_analysis.fileio import atomic_write
 from coop_analysis.headlines import find_headline
 from coop_analysis.narrative import check_lang
@@ -106,6 +108,7 @@ class _Job:
     out_dir: str
     stem: str
     title: str
+    build: dict[str, str] = field(default_factory=dict)  # data and code versions (manifest.build_info)
 
 
 _worker_state: dict[str, Any] = {}
@@ -177,7 +180,8 @@ def _run_job(job: _Job) -> dict[str, Any]:
             record = {"region": job.name}
         elif record.get("region") != job.name:
             outcome["warning"] = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
-        nb.metadata["coop_analysis"] = record
+        nb.metadata["coop_analysis"] = record | ({"build": dict(job.build)} if job.build else {})
+        scrub_notebook(nb, root=_project_root())  # same inputs, same bytes (no times, random ids, paths)
         notebook_text = nbformat.writes(nb)
         rendered = render_page(nb, job.title, exporter, lang=str(job.parameters["lang"]), stem=job.stem)
         facts = facts_csv(job.name)
@@ -226,6 +230,8 @@ class BuildResult:
         out: the output folder.
         lang: the language built.
         notebook_seconds: time of each notebook in its worker (kernel start to files written).
+        up_to_date: reports not run because their inputs and files are those in
+            ``manifest.json`` (see :mod:`coop_analysis.manifest`).
     """
 
     succeeded: list[str] = field(default_factory=list)
@@ -235,10 +241,17 @@ class BuildResult:
     out: Path | None = None
     lang: str = "en"
     notebook_seconds: dict[str, float] = field(default_factory=dict)
+    up_to_date: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+def _project_root() -> Path:
+    from coop_analysis.paths import project_root
+
+    return project_root()
 
 
 def default_regions() -> list[str]:
@@ -293,6 +306,7 @@ def build_reports(
     overview: bool = True,
     notebooks_dir: Path | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Run the report notebooks in parallel and write HTML, executed notebooks and ``index.html``.
 
@@ -307,6 +321,9 @@ def build_reports(
         notebooks_dir: folder holding ``region_report.ipynb`` and
             ``overview.ipynb`` (default :func:`coop_analysis.paths.notebooks_dir`).
         progress: show a tqdm bar on stderr (None: only when stderr is a terminal).
+        force: run every notebook; by default a report whose inputs (the data rows it
+            reads, notebook, library, lock) and files are those recorded in
+            ``<out>/manifest.json`` is left as it is.
 
     Returns:
         A :class:`BuildResult`; failed notebooks are listed in ``failed``, not raised.
@@ -330,13 +347,23 @@ def build_reports(
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else paths.notebooks_dir()
     out = Path(out) if out is not None else paths.reports_dir()
 
+    request = manifest.build_request(
+        regions, all_provinces, lang, overview, [nb_dir / REGION_NOTEBOOK, nb_dir / OVERVIEW_NOTEBOOK]
+    )
+    fresh = None if force else manifest.up_to_date_request(out, request)
+    if fresh is not None:  # nothing changed since this same build succeeded: no tables loaded, nothing run
+        return BuildResult(
+            out=out, lang=lang, up_to_date=fresh, index=out / "index.html", seconds=time.perf_counter() - started
+        )
     names = _resolve_regions(regions, all_provinces)
     if names:
         _check_notebook(nb_dir / REGION_NOTEBOOK, ["region", "lang"])
     if overview:
         _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
-    todo = _make_jobs(names, lang, out, nb_dir, overview)
-    result = BuildResult(out=out, lang=lang)
+    planned = _make_jobs(names, lang, out, nb_dir, overview)
+    plan = manifest.plan_build(planned, out, force=force)
+    todo = [replace(job, build=manifest.build_info(plan.inputs[manifest.entry_id(job)])) for job in plan.run]
+    result = BuildResult(out=out, lang=lang, up_to_date=[job.name for job in plan.up_to_date])
     install_assets(out)
     outcomes = _run_jobs(todo, jobs, progress)
     for job in todo:  # report order: overview, then provinces-table order
@@ -348,6 +375,8 @@ def build_reports(
         else:
             result.failed.append((job.name, outcome["error"] or "unknown error"))
     result.index = finish_site(out, failures={lang: dict(result.failed)})
+    built = [(job, outcomes[job.name]["record"]) for job in todo if outcomes[job.name]["ok"]]
+    manifest.record_reports(out, plan, built, request=request if result.ok else None)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -439,13 +468,15 @@ def run_cli(args: argparse.Namespace) -> int:
             out=out,
             jobs=args.jobs,
             overview=not args.no_overview,
+            force=bool(getattr(args, "force", False)),
         )
     except ValueError as exc:
         print(f"coop-analysis reports: {exc}", file=sys.stderr)
         return 2
     total = len(result.succeeded) + len(result.failed)
+    fresh = f", {len(result.up_to_date)} up to date" if result.up_to_date else ""
     print(
-        f"reports: {len(result.succeeded)}/{total} written to {result.out}/{result.lang} "
+        f"reports: {len(result.succeeded)}/{total} written to {result.out}/{result.lang}{fresh} "
         f"in {result.seconds:.1f} s; index: {result.index}"
     )
     if result.failed:

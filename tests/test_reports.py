@@ -182,6 +182,7 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
         "en/overview.html",
         "en/overview.ipynb",
         "index.html",
+        "manifest.json",
     ]  # fixture pages show no Chinese: no font subset for them (the index has a Chinese title)
 
     page = (out / "en" / "Gansu.html").read_text(encoding="utf-8")
@@ -223,6 +224,7 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
         "assets/fonts/index.woff2",
         "assets/fonts/zh-Ningxia.woff2",
         "index.html",
+        "manifest.json",
         "zh/Ningxia.facts.csv",
         "zh/Ningxia.html",
         "zh/Ningxia.ipynb",
