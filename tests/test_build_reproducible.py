@@ -59,6 +59,9 @@ def test_builds_are_byte_identical_and_incremental(tmp_path: Path, monkeypatch: 
     nb = json.loads(tree_a["en/Gansu.ipynb"])
     assert nb["metadata"]["papermill"]["input_path"] == "notebooks/region_report.ipynb"
     assert "start_time" not in json.dumps(nb) and "Gansu" in nb["metadata"]["coop_analysis"]["region"]
+    versions = {k: v["build"] for k, v in json.loads(tree_a["manifest.json"])["reports"].items()}
+    footer = "Data version {data_version} · code version {code_version}".format(**versions["en/Gansu"])
+    assert footer.encode() in tree_a["en/Gansu.html"]  # every page names what it was built from
 
     # nothing changed: nothing runs, nothing is rewritten
     again = _build(a, monkeypatch)
@@ -72,6 +75,10 @@ def test_builds_are_byte_identical_and_incremental(tmp_path: Path, monkeypatch: 
     after = _tree(a)
     assert after["en/Gansu.html"] == tree_a["en/Gansu.html"]
     assert after["en/Shaanxi.html"] != tree_a["en/Shaanxi.html"]
+    now = {k: v["build"] for k, v in json.loads(after["manifest.json"])["reports"].items()}
+    assert now["en/Gansu"] == versions["en/Gansu"]
+    assert now["en/Shaanxi"]["data_version"] != versions["en/Shaanxi"]["data_version"]
+    assert now["en/Shaanxi"]["code_version"] == versions["en/Shaanxi"]["code_version"]
 
     # ... and the incremental result is what a full rebuild of the changed data gives
     _set_fact_value(b, "F027", "6900000")
