@@ -7,8 +7,9 @@ copy of its logic:
 
 * a **region report** reads the frames of :func:`coop_analysis.profiles.region_profile`
   (each :class:`~coop_analysis.profiles.RegionProfile` field that is a table: its rows,
-  in order), the initiatives those rows point to (``initiative_id``: titles shown beside
-  facts and events), and every other data file whole (provinces, places, metrics,
+  in order), the rows of those tables that the selected rows point to
+  (:data:`coop_analysis.schemas.FOREIGN_KEYS`: e.g. the initiative whose title is shown
+  beside a fact), and every other data file whole (provinces, places, metrics,
   boundaries …). A province without records says how many facts and sources there are
   (:func:`coop_analysis.narrative.summary`), so those counts are inputs of its report.
 * the **overview** reads every data file whole.
@@ -126,13 +127,36 @@ def whole_file_inputs(exclude: set[Path] = frozenset()) -> dict[str, str]:  # ty
     }
 
 
+def _with_referenced(table: str, frame: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``frame``'s rows plus those of its table the other selected frames point to (schemas.FOREIGN_KEYS).
+
+    A report shows things a row points to (the title of a fact's initiative, say), and
+    the profile need not have selected those rows itself. Rows come in table order.
+    """
+    from coop_analysis.datasets import load_sources, load_table
+    from coop_analysis.schemas import FOREIGN_KEYS, LIST_SEP
+
+    key, wanted = None, set()
+    for fk in FOREIGN_KEYS:
+        if fk.target != table or fk.table == table or fk.table not in frames:
+            continue
+        key = fk.target_column
+        is_list = fk.table in TABLES and TABLES[fk.table].columns[fk.column].is_list
+        for cell in frames[fk.table][fk.column].dropna():
+            wanted.update(str(cell).split(LIST_SEP) if is_list else [str(cell)])
+    if key is None or key not in frame.columns or wanted <= set(frame[key].astype(str)):
+        return frame
+    everything = load_sources() if table == "sources" else load_table(table)
+    return everything[everything[key].isin(wanted | set(frame[key].astype(str)))]
+
+
 def region_data_inputs(name: str, whole: dict[str, str] | None = None) -> dict[str, str]:
     """Digests of the data one region's report reads (see the module docstring).
 
     ``whole`` is :func:`whole_file_inputs` of the non-profile files, when the caller
     computes it once for many regions.
     """
-    from coop_analysis.datasets import load_facts, load_initiatives, load_sources
+    from coop_analysis.datasets import load_facts, load_sources
     from coop_analysis.profiles import region_profile
 
     profile = region_profile(name)
@@ -140,15 +164,9 @@ def region_data_inputs(name: str, whole: dict[str, str] | None = None) -> dict[s
     if whole is None:
         whole = whole_file_inputs(_profile_files(tables))
     inputs = dict(whole)
-    referenced: set[str] = set()
-    for table in tables:
-        frame = getattr(profile, table)
-        inputs[f"rows:{table}"] = frame_digest(frame)
-        if "initiative_id" in frame.columns:
-            referenced.update(str(i) for i in frame["initiative_id"].dropna())
-    if "initiatives" in tables:
-        ini = load_initiatives()
-        inputs["rows:initiatives"] = frame_digest(ini[ini["initiative_id"].isin(referenced)])
+    frames = {table: getattr(profile, table) for table in tables}
+    for table, frame in frames.items():
+        inputs[f"rows:{table}"] = frame_digest(_with_referenced(table, frame, frames))
     if not profile.has_records:  # narrative.summary counts every fact and source for such a province
         inputs["count:facts"] = str(len(load_facts()))
         inputs["count:sources"] = str(len(load_sources()))

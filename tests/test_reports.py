@@ -197,6 +197,8 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
     assert "<title>Gansu — regional report</title>" in page
 
     nb = json.loads((out / "en" / "Gansu.ipynb").read_text(encoding="utf-8"))
+    build = nb["metadata"]["coop_analysis"].pop("build")  # the versions in the footer (test_manifest)
+    assert sorted(build) == ["code_version", "data_version"]
     assert nb["metadata"]["coop_analysis"] == {
         "region": "Gansu", "headline": "Fixture headline for Gansu <&>", "n_facts": 3, "n_initiatives": 2,
     }  # fmt: skip
