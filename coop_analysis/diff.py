@@ -89,6 +89,7 @@ class DataDiff:
     reports: list[ReportChange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     n_reports: int = 0
+    reports_known: bool = True  # False: a side's data could not be loaded for the reports (see notes)
 
     @property
     def empty(self) -> bool:
@@ -173,31 +174,32 @@ def _as_written(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
 
 
-def _read_tables(label: str, notes: list[str]) -> tuple[dict[str, pd.DataFrame], set[str]]:
-    """Every table of the current root: validated, or as written with a note. Returns (tables, as_written)."""
+def _read_tables(label: str, notes: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], set[str]]:
+    """Every table of the current root: (validated, as written, names that failed validation, with a note)."""
     from coop_analysis.datasets import load_sources, load_table, table_path
 
     tables: dict[str, pd.DataFrame] = {}
+    written: dict[str, pd.DataFrame] = {}
     loose: set[str] = set()
     for name in TABLES:
         path = table_path(name)
         if not path.exists():
             continue  # a table that does not exist on this side: every row is added or removed
         try:
+            written[name] = _as_written(path)
+        except Exception as exc:  # unreadable even as text
+            notes.append(f"{label}: {name} is unreadable ({exc}); left out")
+            continue
+        try:
             tables[name] = load_table(name)
         except DataValidationError as exc:
             notes.append(f"{label}: {name} does not pass validation ({exc.problems[0]}); compared as written")
-            try:
-                tables[name] = _as_written(path)
-            except Exception as exc2:  # unreadable even as text
-                notes.append(f"{label}: {name} is unreadable ({exc2}); left out")
-                continue
             loose.add(name)
     try:
         tables["sources"] = load_sources()
     except DataValidationError as exc:
         notes.append(f"{label}: sources do not pass validation ({exc.problems[0]}); left out")
-    return tables, loose
+    return tables, written, loose
 
 
 # --------------------------------------------------------------------------- comparing tables
@@ -285,8 +287,8 @@ def diff_table(table: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -
 # --------------------------------------------------------------------------- reports reached
 
 
-def _report_side(label: str, notes: list[str]) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """(data inputs per report, headline per report) of the current root; empty when it cannot be read."""
+def _report_side(label: str, notes: list[str]) -> tuple[dict[str, dict[str, str]], dict[str, str]] | None:
+    """(data inputs per report, headline per report) of the current root; None when it cannot be read."""
     from coop_analysis.inputs import report_data_inputs
     from coop_analysis.narrative import headline, overview_headline
     from coop_analysis.pages import OVERVIEW
@@ -301,7 +303,7 @@ def _report_side(label: str, notes: list[str]) -> tuple[dict[str, dict[str, str]
     except CoopAnalysisError as exc:
         first = exc.problems[0] if isinstance(exc, DataValidationError) else str(exc)
         notes.append(f"{label}: reports cannot be worked out ({first})")
-        return {}, {}
+        return None
     return inputs, heads
 
 
@@ -356,20 +358,23 @@ def diff_revisions(old: str = "HEAD", new: str | None = None, *, repo: Path | No
                 root, cache = Path(tmp) / label, Path(tmp) / f"{label}-cache"
                 _export_data(repo, commit, root)
             with _data_root(root, cache):
-                tables, loose = _read_tables(result.old if label == "old" else result.new, result.notes)
+                tables, written, loose = _read_tables(result.old if label == "old" else result.new, result.notes)
                 reports = _report_side(result.old if label == "old" else result.new, result.notes)
-            sides.append((tables, loose, reports))
-    (old_tables, old_loose, old_reports), (new_tables, new_loose, new_reports) = sides
+            sides.append((tables, written, loose, reports))
+    (old_tables, old_written, old_loose, old_reports), (new_tables, new_written, new_loose, new_reports) = sides
     for name in [*TABLES, "sources"]:
-        a, b = old_tables.get(name), new_tables.get(name)
+        if name in old_loose | new_loose:  # a side did not validate: compare both as written
+            a, b = old_written.get(name), new_written.get(name)
+        else:
+            a, b = old_tables.get(name), new_tables.get(name)
         if a is None and b is None:
             continue
-        if name in old_loose ^ new_loose:  # one side as written: compare both as written
-            a = a.astype("string") if a is not None else None
-            b = b.astype("string") if b is not None else None
         result.rows.extend(diff_table(name, a, b))
-    result.reports = _compare_reports(old_reports, new_reports)
-    result.n_reports = len(set(old_reports[0]) | set(new_reports[0]))
+    if old_reports is None or new_reports is None:
+        result.reports_known = False
+    else:
+        result.reports = _compare_reports(old_reports, new_reports)
+        result.n_reports = len(set(old_reports[0]) | set(new_reports[0]))
     return result
 
 
@@ -432,7 +437,9 @@ def format_text(diff: DataDiff) -> str:
             elif TABLES.get(table) is None or TABLES[table].key is not None:
                 lines.extend(f"      {col}: {value}" for col, value in _brief(c))
     lines.append("")
-    if not diff.reports:
+    if not diff.reports_known:
+        lines.append("reports reached: unknown (a side's data does not load; see the notes)")
+    elif not diff.reports:
         lines.append(f"reports reached: none of {diff.n_reports}")
     else:
         lines.append(f"reports reached: {len(diff.reports)} of {diff.n_reports}")
@@ -478,7 +485,10 @@ def format_markdown(diff: DataDiff) -> str:
         if long:
             out += ["", "</details>"]
         out.append("")
-    out.append(f"**Reports reached**: {len(diff.reports)} of {diff.n_reports}")
+    if not diff.reports_known:
+        out.append("**Reports reached**: unknown (a side's data does not load; see the notes)")
+    else:
+        out.append(f"**Reports reached**: {len(diff.reports)} of {diff.n_reports}")
     out.append("")
     if diff.reports:
         out += ["| report | change | inputs | headline |", "|---|---|---|---|"]

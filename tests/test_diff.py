@@ -125,3 +125,24 @@ def test_added_table_and_keyless_rows() -> None:
     both = pd.concat([new, new.assign(raw="4项")], ignore_index=True)
     assert [(c.kind, c.new["raw"]) for c in diff_table("waivers", new, both)] == [("added", "4项")]
     assert diff_table("waivers", both, both.iloc[::-1]) == []  # order of a keyless table is not a change
+
+
+def test_an_older_layout_is_compared_as_written_and_says_so(repo: Path) -> None:
+    import pandas as pd
+
+    facts = repo / "data" / "curated" / "facts.csv"
+    current = facts.read_text(encoding="utf-8")
+    frame = pd.read_csv(facts, dtype=str, keep_default_na=False)
+    frame.drop(columns=["note"]).to_csv(facts, index=False, lineterminator="\n")  # an "older layout"
+    _git(repo, "commit", "-q", "-am", "old layout")
+    facts.write_text(current, encoding="utf-8")
+    _set_cell(facts, "F001", "value", "40")
+    result = diff_revisions("HEAD", repo=repo)
+    assert any("facts does not pass validation" in n and "compared as written" in n for n in result.notes)
+    assert not result.reports_known and result.reports == []
+    f001 = next(c for c in result.rows if c.key == "F001")
+    assert f001.old["value"] == "39" and f001.new["value"] == "40" and "value" in f001.columns
+    noted = set(frame.loc[frame["note"] != "", "fact_id"])  # the column the old layout lacks
+    assert {c.key for c in result.rows} == {"F001"} | noted
+    assert all(c.columns == ("note",) for c in result.rows if c.key != "F001")
+    assert "reports reached: unknown" in format_text(result)
