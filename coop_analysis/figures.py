@@ -13,6 +13,7 @@ from coop_analysis import charts, profiles
 from coop_analysis.charts.layout import _new_figure
 from coop_analysis.charts.style import EAST_COLOR, WEST_COLOR
 from coop_analysis.datasets import load_facts, load_provinces
+from coop_analysis.determinism import savefig
 from coop_analysis.narrative import check_lang
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Chart:
         from PIL import Image
 
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=self.dpi * self.scale)
+        savefig(self.figure, buf, format="png", dpi=self.dpi * self.scale)
         image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
         small = image.quantize(colors=self.colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
         out = io.BytesIO()
@@ -75,7 +76,7 @@ class Chart:
         return self._png()
 
     def savefig(self, *args: object, **kwargs: object) -> None:
-        self.figure.savefig(*args, **kwargs)  # type: ignore[arg-type]
+        savefig(self.figure, *args, **kwargs)  # no date or tool version in the file (determinism)
 
     def __repr__(self) -> str:
         w, h = self.figure.get_size_inches()
