@@ -208,34 +208,18 @@ def _known_doc(text: str) -> str | None:
     return str(hit.iloc[0]) if len(hit) else None
 
 
-def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
-    """Every candidate fact of a text, ready for curation.
+def _context(text: str, positions: list[int]) -> tuple[list[str], list[str], list[str]]:
+    """For each position of a normalized text: its section's heading, the place names of its
+    sentence and their provinces (the section's when the sentence names none), ``|``-joined.
 
-    Args:
-        text: raw or normalized text.
-        doc_id: the source it is, if known; by default a text identical to a
-            source in ``data/raw`` is recognised by its checksum.
-
-    Returns:
-        :func:`~coop_analysis.quantities.extract_quantities`'s columns plus
-        ``norm_start``/``norm_end`` and ``raw_normalized`` (the mention in the
-        normalized text, which is what ``facts.raw`` records), ``section``
-        (heading of the section), ``places`` (place names in the
-        sentence), ``provinces`` (provinces those resolve to, ``|``-joined,
-        falling back to the section's when the sentence names none),
-        ``status`` (``fact``, ``waived`` or ``new``), ``ref`` (fact id or
-        waiver reason) and ``curated`` (status is not ``new``).
+    One pass over the text plus a binary search per position: linear in the text.
     """
-    from coop_analysis.datasets import load_facts, load_waivers
-    from coop_analysis.extraction import extract_with_positions
     from coop_analysis.regions import place_matches
     from coop_analysis.text import split_sections, split_sentences
 
-    norm, frame = extract_with_positions(text)
-    # Everything below is one pass over the text plus a binary search per candidate: linear in the text.
-    sections = split_sections(norm.text)
-    sentences = split_sentences(norm.text)
-    matches = place_matches(norm.text)
+    sections = split_sections(text)
+    sentences = split_sentences(text)
+    matches = place_matches(text)
     section_starts = [sec.start for sec in sections]
     sentence_starts = [sen.start for sen in sentences]
     match_starts = [m[1] for m in matches]
@@ -268,7 +252,7 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
         return places_in[start, end]
 
     section_col, places_col, provinces_col = [], [], []
-    for pos in frame["norm_start"]:
+    for pos in positions:
         sec = section_of(pos)
         sent = sentence_of(pos)
         section_col.append(sec.heading if sec else "")
@@ -277,6 +261,32 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
             provs = places(sec.start, sec.end)[1]
         places_col.append("|".join(names))
         provinces_col.append("|".join(provs))
+    return section_col, places_col, provinces_col
+
+
+def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
+    """Every candidate fact of a text, ready for curation.
+
+    Args:
+        text: raw or normalized text.
+        doc_id: the source it is, if known; by default a text identical to a
+            source in ``data/raw`` is recognised by its checksum.
+
+    Returns:
+        :func:`~coop_analysis.quantities.extract_quantities`'s columns plus
+        ``norm_start``/``norm_end`` and ``raw_normalized`` (the mention in the
+        normalized text, which is what ``facts.raw`` records), ``section``
+        (heading of the section), ``places`` (place names in the
+        sentence), ``provinces`` (provinces those resolve to, ``|``-joined,
+        falling back to the section's when the sentence names none),
+        ``status`` (``fact``, ``waived`` or ``new``), ``ref`` (fact id or
+        waiver reason) and ``curated`` (status is not ``new``).
+    """
+    from coop_analysis.datasets import load_facts, load_waivers
+    from coop_analysis.extraction import extract_with_positions
+
+    norm, frame = extract_with_positions(text)
+    section_col, places_col, provinces_col = _context(norm.text, list(frame["norm_start"]))
     normalized = [norm.text[a:b] for a, b in zip(frame["norm_start"], frame["norm_end"], strict=True)]
     frame = frame.assign(raw_normalized=normalized, section=section_col, places=places_col, provinces=provinces_col)
 
@@ -297,6 +307,35 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     frame["curated"] = frame["status"] != "new"
     text_cols = ["raw_normalized", "section", "places", "provinces", "status", "ref"]
     return frame.astype({c: "string" for c in text_cols} | {"curated": "bool"})
+
+
+def _check_options(texts: dict[str, str], published: str) -> None:
+    """add-source's text options are plain text (the title not empty); its date is in the calendar, not ahead."""
+    for option, value in texts.items():
+        markup = find_markup(value)
+        if markup:
+            raise SourceError(f"{option}: expected plain text without markup, found {markup}")
+    if not texts["--title"].strip():
+        raise SourceError("--title: expected the source's title, got an empty string")
+    bad_date = date_problem(published)
+    if bad_date:
+        raise SourceError(f"--date: {bad_date}, got {published!r}")
+    if published > dt.date.today().isoformat()[: len(published)]:
+        raise SourceError(f"--date: {published!r} is in the future")
+
+
+def _refuse_known(raw: Path, src: Path, digest: str, text: str) -> None:
+    """Raise if a text in ``raw`` has the same bytes, or the same content (see :func:`content_key`)."""
+    key = content_key(text)
+    for other in sorted(raw.glob("*.txt")):
+        other_data = other.read_bytes()
+        if hashlib.sha256(other_data).hexdigest() == digest:
+            raise SourceError(f"{src}: this text is already a source: {other.name} (same SHA-256)")
+        if content_key(other_data.decode("utf-8", errors="replace")) == key:
+            raise SourceError(
+                f"{src}: this text is already a source: {other.name} (the same text; only the byte-order mark, "
+                "line endings or trailing white space differ)"
+            )
 
 
 def add_source(
@@ -334,31 +373,12 @@ def add_source(
     text = decode_source(data, str(src))
     via_link = src.name if src.is_symlink() else None
     if via_link:
-        log.warning("%s is a symbolic link: copying its target %s", src, real)
-    for option, value in (("--title", title), ("--title-en", title_en), ("--publisher", publisher), ("--notes", notes)):
-        markup = find_markup(value)
-        if markup:
-            raise SourceError(f"{option}: expected plain text without markup, found {markup}")
-    if not title.strip():
-        raise SourceError("--title: expected the source's title, got an empty string")
-    bad_date = date_problem(published)
-    if bad_date:
-        raise SourceError(f"--date: {bad_date}, got {published!r}")
-    if published > dt.date.today().isoformat()[: len(published)]:
-        raise SourceError(f"--date: {published!r} is in the future")
+        log.info("%s is a symbolic link: copying its target %s", src, real)
+    _check_options({"--title": title, "--title-en": title_en, "--publisher": publisher, "--notes": notes}, published)
     raw = paths.raw_dir()
     raw.mkdir(exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
-    key = content_key(text)
-    for other in sorted(raw.glob("*.txt")):
-        other_data = other.read_bytes()
-        if hashlib.sha256(other_data).hexdigest() == digest:
-            raise SourceError(f"{src}: this text is already a source: {other.name} (same SHA-256)")
-        if content_key(other_data.decode("utf-8", errors="replace")) == key:
-            raise SourceError(
-                f"{src}: this text is already a source: {other.name} (the same text; only the byte-order mark, "
-                "line endings or trailing white space differ)"
-            )
+    _refuse_known(raw, src, digest, text)
     if doc_id is None:
         numbers = [int(p.name[:3]) for p in raw.glob("*.txt") if p.name[:3].isdigit()]
         doc_id = f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}"
