@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis.errors import QuantityError
 from coop_analysis.numerals import FINANCIAL_DIGITS
 from coop_analysis.quantities import (
-    _BEFORE_SEP,
     _CNCH,
-    _ENDS_IN_DIGIT,
     _FRACTION,
     _IDIOM,
     _NO_UNIT,
     _PATTERN,
     _TRADITIONAL_CHAR,
+    _UNIT,
     Quantity,
     _bad,
     _build,
@@ -44,77 +43,17 @@ __all__ = ["extract_quantities", "extract_with_positions", "parse_quantities"]
 
 # A one-character marker that is really the end of a word: 签约5个 is "signed 5",
 # not "about 5"; 最近 is "recently"; 想不到 is "did not expect" (but 资料不到3份 is "fewer than 3").
-_FALSE_PREFIX = frozenset(
-    [
-        "签约",
-        "合约",
-        "公约",
-        "制约",
-        "节约",
-        "预约",
-        "条约",
-        "邀约",
-        "契约",
-        "特约",
-        "履约",
-        "违约",
-        "相约",
-        "如约",
-        "誓约",
-        "婉约",
-        "最近",
-        "附近",
-        "临近",
-        "靠近",
-        "亲近",
-        "就近",
-        "邻近",
-        "贴近",
-        "远近",
-        "走近",
-        "到达",
-        "抵达",
-        "下达",
-        "传达",
-        "发达",
-        "表达",
-        "通达",
-        "送达",
-        "直达",
-        "转达",
-        "赶超",
-        "高超",
-        "公共",
-        "中共",
-        "不仅",
-        "想不到",
-        "意想不到",
-        "意料不到",
-        "以上",
-        "之上",
-        "线上",
-        "网上",
-        "向上",
-        "马上",
-        "加上",
-        "路上",
-        "会上",
-        "晚上",
-        "早上",
-        "跟上",
-        "走上",
-        "登上",
-        "超过",
-        "经过",
-        "通过",
-        "不过",
-        "度过",
-        "越过",
-        "错过",
-        "打破",
-    ]
-)
+_FALSE_PREFIX = frozenset([
+    "签约", "合约", "公约", "制约", "节约", "预约", "条约", "邀约", "契约", "特约", "履约", "违约", "相约", "如约", "誓约", "婉约",
+    "最近", "附近", "临近", "靠近", "亲近", "就近", "邻近", "贴近", "远近", "走近", "到达", "抵达", "下达", "传达", "发达", "表达",
+    "通达", "送达", "直达", "转达", "赶超", "高超", "公共", "中共", "不仅", "想不到", "意想不到", "意料不到", "以上", "之上", "线上", "网上",
+    "向上", "马上", "加上", "路上", "会上", "晚上", "早上", "跟上", "走上", "登上", "超过", "经过", "通过", "不过", "度过", "越过",
+    "错过", "打破",
+])  # fmt: skip
 _ARITH = frozenset("+×*/÷=")
+# What ends the first part of a range the reader could not take whole (2万(含)-8万元, 1万元-5万美元)
+_BEFORE_SEP = re.compile(rf"(?:[\d{_CNCH}%‰)）][余多]?(?:{_UNIT})?|[含])[)）]?$")
+_ENDS_IN_DIGIT = re.compile(rf"[\d{_CNCH}]$")
 _NUMBERISH = frozenset(_CNCH + ".,，(（含)）%‰")
 _LEFT_TRIGGER = frozenset("-−－~～—–至到或、") | _ARITH
 _RIGHT_TRIGGER = frozenset("/(（0123456789")

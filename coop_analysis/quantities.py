@@ -159,9 +159,6 @@ _FRACTION = re.compile(
 _IDIOM = re.compile(_alt(IDIOMS))
 _TRADITIONAL_CHAR = re.compile("[" + re.escape("".join(chr(c) for c in TRADITIONAL)) + "]")
 _DATE_AFTER_YEAR = re.compile(rf"(?:\d{{1,2}}|[{_DIG}十]{{1,3}})月")
-_ENDS_IN_DIGIT = re.compile(rf"[\d{_CNCH}]$")
-_BEFORE_SEP = re.compile(rf"(?:[\d{_CNCH}%‰)）][余多]?(?:{_UNIT})?|[含])[)）]?$")
-_UNIT_CHARS = frozenset("".join(_UNIT_WORDS))
 
 _NEUTRAL = "exact"  # 达/共计 … add nothing to another marker
 _SKIP = "skip"  # a sentinel: the match is not a quantity at all

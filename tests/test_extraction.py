@@ -52,7 +52,7 @@ def check_extraction(text: str, *, max_seconds: float = 1.0) -> pd.DataFrame:
     t0 = time.perf_counter()
     norm, found = extract_with_positions(text)
     elapsed = time.perf_counter() - t0
-    assert elapsed < max_seconds or len(text) >= 10_000, f"{elapsed:.2f} s on {len(text)} characters"
+    assert elapsed < max_seconds or len(text.encode()) >= 10_000, f"{elapsed:.2f} s on {len(text)} characters"
     for row in found.itertuples(index=False):
         assert text[row.start : row.end] == row.raw
         # the raw slice is the normalized mention, up to spaces, line breaks and full-width forms
