@@ -341,7 +341,8 @@ def _build(m: re.Match[str]) -> _Reading:
     if pre in ("上", "过", "破") and not (g.n1 and g.n1[0] in "百千万亿"):
         pre = None  # 上/过/破 only before a bare 百/千/万/亿 (上千, 破亿)
         if g.cur is None and g.pre2 is None:
-            start = m.start("sign") if g.sign else m.start("n1")
+            first = ("psign", "pw") if g.pw else ("sign", "n1")
+            start = m.start(first[0]) if m.group(first[0]) else m.start(first[1])
     if g.pw:
         return _percent_words(g, pre, start, end)
 
