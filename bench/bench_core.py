@@ -250,31 +250,37 @@ def bench_parse(n: int, seed: int, passes: int = 3) -> None:
 
     clear = read_number.cache_clear
 
-    def one_pass() -> tuple[float, list]:
+    def one_pass() -> tuple[float, float, list]:
         if clear:
             clear()
         results: list = [None] * len(texts)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for i, s in enumerate(texts):
             try:
                 results[i] = parse_quantity(s)
             except QuantityError as exc:
                 results[i] = exc
-        return time.perf_counter() - t, results
+        return time.perf_counter() - t, time.process_time() - c, results
 
-    times = []
+    times, cpu = [], []
     results: list = []
     for _ in range(passes):
-        dt, results = one_pass()
+        dt, dc, results = one_pass()
         times.append(dt)
+        cpu.append(dc)
     med = statistics.median(times)
     rate = len(texts) / med
+    cpu_rate = len(texts) / statistics.median(cpu)
     print(
-        f"\n   parse_quantity: {rate:,.0f} expressions/s  (median of {passes} passes: "
+        f"\n   parse_quantity: {rate:,.0f} expressions/s wall clock  (median of {passes} passes: "
         f"{', '.join(f'{t:.2f}' for t in times)} s; {med / len(texts) * 1e6:.1f} µs each)"
     )
     print(f"   best pass: {len(texts) / min(times):,.0f} expressions/s")
-    print(f"   target >= 50,000/s (median): {'met' if rate >= 50_000 else 'MISSED'}")
+    print(
+        f"   CPU time of the process: {cpu_rate:,.0f} expressions/s (median; on a shared machine the wall clock "
+        f"also counts time other processes had the core)"
+    )
+    print(f"   target >= 50,000/s (median, wall clock): {'met' if rate >= 50_000 else 'MISSED'}")
 
     # correctness against the contract's readings
     errors: dict[str, list[str]] = defaultdict(list)

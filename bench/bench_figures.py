@@ -33,10 +33,10 @@ FIRST_CHART = """
 import time
 T = time.perf_counter
 import pandas
-from coop_analysis import figures, plots, profiles
+from coop_analysis import charts, figures, profiles
 profile = profiles.region_profile("Ningxia")
 t = T(); import matplotlib.figure, matplotlib.backends.backend_agg; a = T() - t
-t = T(); plots.register_cjk_font(); plots.load_boundaries(); b = T() - t
+t = T(); charts.register_cjk_font(); charts.load_boundaries(); b = T() - t
 t = T(); figures.region_map(profile, "en")._repr_png_(); c = T() - t
 print(a, b, c)
 """

@@ -56,7 +56,7 @@ def main() -> None:
 
     code = (
         "import time; t = time.perf_counter(); "
-        "from coop_analysis.plots import load_boundaries; load_boundaries(); "
+        "from coop_analysis.charts import load_boundaries; load_boundaries(); "
         "print(time.perf_counter() - t)"
     )
     out = subprocess.run(
@@ -72,17 +72,18 @@ def main() -> None:
     t0 = time.perf_counter()
     import pandas as pd
 
-    from coop_analysis import plots
+    from coop_analysis import charts as plots
+    from coop_analysis.charts import geo
 
     t_import = time.perf_counter() - t0
 
-    path = plots.reference_dir() / plots.BOUNDARIES_FILE
+    path = geo.reference_dir() / plots.BOUNDARIES_FILE
     size = path.stat().st_size
 
     loads = []
     for _ in range(args.repeat):
-        plots._load_boundaries_cached.cache_clear()
-        plots._projected.cache_clear()
+        geo._load_boundaries_cached.cache_clear()
+        geo._projected.cache_clear()
         t = time.perf_counter()
         plots.load_boundaries()
         loads.append(time.perf_counter() - t)
@@ -111,12 +112,12 @@ def main() -> None:
             out.append(time.perf_counter() - t)
         return out
 
-    plots._projected.cache_clear()
+    geo._projected.cache_clear()
     china = timed(draw_china_once)
     flow = timed(flow_once)
 
     print(f"boundary file            {path.relative_to(ROOT)}: {size / 1024:.0f} KB ({size:,} bytes)")
-    print(f"import coop_analysis.plots (+pandas)     {_ms(t_import)}")
+    print(f"import coop_analysis.charts (+pandas)     {_ms(t_import)}")
     print(f"load boundaries, fresh interpreter       {_ms(fresh)}  (imports included)")
     print(f"load boundaries, cold cache, median of {args.repeat} {_ms(statistics.median(loads))}")
     print(f"draw_china + save PNG: first (cold)      {_ms(china[0])}  (pyplot, projection cache)")

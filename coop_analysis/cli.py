@@ -12,6 +12,8 @@ Subcommands:
   ``datapackage.json``.
 * ``kernel install`` — register the ``coop-analysis`` Jupyter kernel
   (``--fork``: the ``coop-analysis-fork`` kernel the report runner uses).
+* ``diff [OLD [NEW]]`` — records added, removed or changed between two git
+  revisions (default: the last commit and the work tree), and the reports they reach.
 
 Exit codes: 0 success, 1 data problems, failed reports or a failed run (disk
 full, unreadable data …), 2 bad usage (unknown option or region, unreadable
@@ -35,6 +37,7 @@ from coop_analysis.errors import (
     CoopAnalysisError,
     DataValidationError,
     ProjectRootError,
+    RevisionError,
     SourceError,
     UnknownRegionError,
 )
@@ -106,6 +109,14 @@ def _cmd_add_source(args: argparse.Namespace) -> int:
         print(f"note: {args.file} is a symbolic link; copied its target {meta['received_as']}")
     print(f"added source {meta['doc_id']}: data/raw/{meta['doc_id']}.txt (sha256 {meta['sha256'][:12]}…)")
     print("next: `coop-analysis extract` it, curate facts, then `coop-analysis validate`")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from coop_analysis.diff import diff_revisions, format_markdown, format_text
+
+    result = diff_revisions(args.old, args.new)
+    sys.stdout.write(format_markdown(result) if args.format == "markdown" else format_text(result))
     return 0
 
 
@@ -185,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: number of cores)")
     p.add_argument("--no-overview", action="store_true", help="skip the national overview")
+    p.add_argument(
+        "--force", action="store_true", help="rebuild every report (default: only those whose inputs changed)"
+    )
     p.add_argument("--fresh-kernels", action="store_true", help="start a fresh kernel per notebook (no fork server)")
     p.set_defaults(func=_cmd_reports)
 
@@ -202,6 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fork", action="store_true", help="the 'coop-analysis-fork' kernel instead (forked from a warm server)"
     )
     p.set_defaults(func=_cmd_kernel)
+
+    p = sub.add_parser("diff", help="records and reports changed between two git revisions")
+    p.add_argument("old", nargs="?", default="HEAD", metavar="OLD", help="git revision (default: HEAD)")
+    p.add_argument("new", nargs="?", default=None, metavar="NEW", help="git revision (default: the work tree)")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="markdown: for a pull request")
+    p.set_defaults(func=_cmd_diff)
     return parser
 
 
@@ -218,7 +238,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _exit_code(exc: BaseException) -> int:
     usage = (_UsageError, UnknownRegionError, SourceError, ExportError, ProjectRootError, FileNotFoundError,
-             IsADirectoryError)  # fmt: skip
+             IsADirectoryError, RevisionError)  # fmt: skip
     return 2 if isinstance(exc, usage) else 1
 
 

@@ -18,7 +18,8 @@ class UnknownRegionError(CoopAnalysisError, LookupError):
         self.name = name
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"unknown province or region {name!r}{hint}")
+        shown = repr(name) if len(repr(name)) <= 80 else f"{repr(name)[:60]}… ({len(str(name))} characters)"
+        super().__init__(f"unknown province or region {shown}{hint}")
 
 
 class DataValidationError(CoopAnalysisError, ValueError):
@@ -56,3 +57,7 @@ class ProjectRootError(CoopAnalysisError, FileNotFoundError):
 
 class OutputError(CoopAnalysisError):
     """An output folder or file cannot be written (a file in the way, read-only, disk full …)."""
+
+
+class RevisionError(CoopAnalysisError, LookupError):
+    """A git revision that is not in the repository (``coop-analysis diff``); the message says why."""

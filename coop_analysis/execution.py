@@ -55,6 +55,7 @@ class Job:
     out_dir: str
     stem: str
     title: str
+    build: dict[str, str] = field(default_factory=dict, compare=False)  # data and code versions (manifest)
 
     @property
     def ipynb(self) -> Path:
@@ -127,7 +128,6 @@ def import_stack() -> dict[str, Any]:
         logging.getLogger("papermill").setLevel(logging.WARNING)
         import nbformat
         import papermill
-        from nbconvert.exporters import HTMLExporter
         from papermill.engines import NBClientEngine, papermill_engines
 
         class _Engine(NBClientEngine):  # type: ignore[misc]
@@ -143,25 +143,25 @@ def import_stack() -> dict[str, Any]:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
         papermill_engines.register(ENGINE, _Engine)
-        _stack.update(papermill=papermill, nbformat=nbformat, HTMLExporter=HTMLExporter)
+        _stack.update(papermill=papermill, nbformat=nbformat)
         return _stack
 
 
-def export_html(nb: Any, title: str) -> str:
+def export_html(nb: Any, title: str, *, lang: str = "en", stem: str = "page") -> Any:
     """The report page of an executed notebook (:func:`coop_analysis.pages.render_page`).
 
-    One HTML exporter serves the process: it is built and warmed once (its
-    templates compiled, BeautifulSoup's tables loaded: ~0.4 s), and threads take
-    turns, which costs nothing since exporting holds the GIL throughout.
+    One exporter (:func:`coop_analysis.pages.make_exporter`) serves the process:
+    it is built and warmed once (its templates compiled, BeautifulSoup's tables
+    loaded: ~0.4 s), and threads take turns, which costs nothing since exporting
+    holds the GIL throughout. ``nb`` is changed in place (see ``render_page``).
     """
-    from coop_analysis.pages import render_page
+    from coop_analysis.pages import make_exporter, render_page
 
     with _export_lock:
         if "exporter" not in _stack:
-            _stack["exporter"] = import_stack()["HTMLExporter"](
-                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-            )
-        return render_page(nb, title, _stack["exporter"])
+            import_stack()
+            _stack["exporter"] = make_exporter()
+        return render_page(nb, title, _stack["exporter"], lang=lang, stem=stem)
 
 
 def warm_exporter() -> None:
@@ -255,8 +255,10 @@ def _output_error(exc: OSError, paths: list[Path]) -> OutputError | None:
     return OutputError(f"cannot write to {paths[0].parent}: {exc.strerror or exc}")
 
 
-def _write(files: dict[Path, str]) -> None:
+def _write(files: dict[Path, str | bytes]) -> None:
     try:
+        for folder in {path.parent for path in files}:  # a page's <stem>_files/
+            folder.mkdir(parents=True, exist_ok=True)
         fileio.atomic_write_all(files)
     except OSError as exc:
         error = _output_error(exc, list(files))
@@ -266,16 +268,25 @@ def _write(files: dict[Path, str]) -> None:
 
 
 def write_report(job: Job, nb: Any, timings: Timings | None = None) -> None:
-    """Write ``job``'s ``.ipynb`` and ``.html``: both replaced together, once both are written in full.
+    """Write ``job``'s ``.ipynb``, facts CSV, images and page, replaced together once all are written in full.
+
+    The page is moved into place last, once everything it links to is there.
 
     Raises:
         OutputError: the output folder cannot take the files (disk full, read-only …).
     """
-    notebook_text = import_stack()["nbformat"].writes(nb)
-    body = export_html(nb, job.title)
+    from coop_analysis.pages import facts_csv
+
+    notebook_text = import_stack()["nbformat"].writes(nb)  # before rendering, which drops headline outputs
+    rendered = export_html(nb, job.title, lang=str(job.parameters["lang"]), stem=job.stem)
+    facts = facts_csv(job.name)
     if timings is not None:
         timings.exported = time.perf_counter()
-    _write({job.ipynb: notebook_text, job.html: body})
+    out_dir = Path(job.out_dir)
+    files: dict[Path, str | bytes] = {job.ipynb: notebook_text, out_dir / f"{job.stem}.facts.csv": facts}
+    files.update({out_dir / name: data for name, data in rendered.files.items()})
+    files[job.html] = rendered.html
+    _write(files)
     with contextlib.suppress(OSError):  # a stale failed copy shows as "an earlier run failed"
         job.failed.unlink(missing_ok=True)
     if timings is not None:

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis.errors import QuantityError
 from coop_analysis.numerals import FINANCIAL_DIGITS
 from coop_analysis.quantities import (
-    _BEFORE_SEP,
     _CNCH,
-    _ENDS_IN_DIGIT,
     _FRACTION,
     _IDIOM,
     _NO_UNIT,
     _PATTERN,
     _TRADITIONAL_CHAR,
+    _UNIT,
     Quantity,
     _bad,
     _build,
@@ -43,83 +42,18 @@ __all__ = ["extract_quantities", "extract_with_positions", "parse_quantities"]
 
 
 # A one-character marker that is really the end of a word: 签约5个 is "signed 5",
-# not "about 5"; 最近 is "recently"; 想不到 is "did not expect".
-_FALSE_PREFIX = frozenset(
-    [
-        "签约",
-        "合约",
-        "公约",
-        "制约",
-        "节约",
-        "预约",
-        "条约",
-        "邀约",
-        "契约",
-        "特约",
-        "履约",
-        "违约",
-        "相约",
-        "如约",
-        "誓约",
-        "婉约",
-        "最近",
-        "附近",
-        "临近",
-        "靠近",
-        "亲近",
-        "就近",
-        "邻近",
-        "贴近",
-        "远近",
-        "走近",
-        "到达",
-        "抵达",
-        "下达",
-        "传达",
-        "发达",
-        "表达",
-        "通达",
-        "送达",
-        "直达",
-        "转达",
-        "赶超",
-        "高超",
-        "公共",
-        "中共",
-        "不仅",
-        "想不到",
-        "做不到",
-        "办不到",
-        "找不到",
-        "看不到",
-        "得不到",
-        "料不到",
-        "意想不到",
-        "以上",
-        "之上",
-        "线上",
-        "网上",
-        "向上",
-        "马上",
-        "加上",
-        "路上",
-        "会上",
-        "晚上",
-        "早上",
-        "跟上",
-        "走上",
-        "登上",
-        "超过",
-        "经过",
-        "通过",
-        "不过",
-        "度过",
-        "越过",
-        "错过",
-        "打破",
-    ]
-)
+# not "about 5"; 最近 is "recently"; 想不到 is "did not expect" (but 资料不到3份 is "fewer than 3").
+_FALSE_PREFIX = frozenset([
+    "签约", "合约", "公约", "制约", "节约", "预约", "条约", "邀约", "契约", "特约", "履约", "违约", "相约", "如约", "誓约", "婉约",
+    "最近", "附近", "临近", "靠近", "亲近", "就近", "邻近", "贴近", "远近", "走近", "到达", "抵达", "下达", "传达", "发达", "表达",
+    "通达", "送达", "直达", "转达", "赶超", "高超", "公共", "中共", "不仅", "想不到", "意想不到", "意料不到", "以上", "之上", "线上", "网上",
+    "向上", "马上", "加上", "路上", "会上", "晚上", "早上", "跟上", "走上", "登上", "超过", "经过", "通过", "不过", "度过", "越过",
+    "错过", "打破",
+])  # fmt: skip
 _ARITH = frozenset("+×*/÷=")
+# What ends the first part of a range the reader could not take whole (2万(含)-8万元, 1万元-5万美元)
+_BEFORE_SEP = re.compile(rf"(?:[\d{_CNCH}%‰)）][余多]?(?:{_UNIT})?|[含])[)）]?$")
+_ENDS_IN_DIGIT = re.compile(rf"[\d{_CNCH}]$")
 _NUMBERISH = frozenset(_CNCH + ".,，(（含)）%‰")
 _LEFT_TRIGGER = frozenset("-−－~～—–至到或、") | _ARITH
 _RIGHT_TRIGGER = frozenset("/(（0123456789")
@@ -170,7 +104,11 @@ def _context_skip(text: str, m: re.Match[str], r: _Reading) -> str | None:
     if prev == "第" and not (g.pre or g.pre2):
         return "an ordinal"
     unit = g.unit
-    if unit and not g.post and not g.tail and text.startswith(NOT_A_UNIT_BEFORE.get(unit, ()), m.end("unit")):
+    if (
+        unit
+        and not (g.post or g.tail or g.suffix or g.cur2)
+        and text.startswith(NOT_A_UNIT_BEFORE.get(unit, ()), m.end("unit"))
+    ):
         return f"{unit} starts another word (台湾, 年代, 期间 …)"
     n1 = g.n1
     if n1 is not None and not (g.n2 or g.pre or g.pre2 or g.cur or g.sign or g.post or g.i1):
@@ -309,27 +247,25 @@ def _extract_columns(text: str) -> tuple[NormalizedText, dict[str, list[Any]]]:
         raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
     norm = normalize_with_offsets(text)
     sentences = split_sentences(norm.text)
-    cols: dict[str, list[Any]] = {name: [] for name in _EXTRACT_DTYPES}
     simplified = norm.text.translate(TRADITIONAL) if _TRADITIONAL_CHAR.search(norm.text) else norm.text
     readings = sorted(_readings(simplified), key=lambda r: (r.start, r.end))
-    si = 0
+    nan = math.nan
+    no_reading = (nan, None, None, nan, nan)
+    rows = []
+    si, n_sent = 0, len(sentences)
+    offsets, raw_length = norm.offsets, norm.raw_length
     for r in readings:
-        while si + 1 < len(sentences) and sentences[si].end <= r.start:
+        while si + 1 < n_sent and sentences[si].end <= r.start:
             si += 1
-        start, end = norm.raw_span(r.start, r.end)
+        start = offsets[r.start] if r.start < len(offsets) else raw_length
+        end = offsets[r.end - 1] + 1 if r.end > r.start else start
         q = r.quantity
-        cols["raw"].append(text[start:end])
-        cols["start"].append(start)
-        cols["end"].append(end)
-        cols["value"].append(math.nan if q is None else q.value)
-        cols["unit"].append(None if q is None else q.unit)
-        cols["qualifier"].append(None if q is None else q.qualifier)
-        cols["low"].append(math.nan if q is None or q.low is None else q.low)
-        cols["high"].append(math.nan if q is None or q.high is None else q.high)
-        cols["sentence"].append(sentences[si].text if sentences else "")
-        cols["problem"].append(r.problem)
-        cols["norm_start"].append(r.start)
-        cols["norm_end"].append(r.end)
+        value, unit, qualifier, low, high = no_reading if q is None else q
+        rows.append((text[start:end], start, end, value, unit, qualifier, nan if low is None else low,
+                     nan if high is None else high, sentences[si].text if sentences else "", r.problem,
+                     r.start, r.end))  # fmt: skip
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _EXTRACT_DTYPES]
+    cols: dict[str, list[Any]] = {name: list(col) for name, col in zip(_EXTRACT_DTYPES, columns, strict=True)}
     return norm, cols
 
 

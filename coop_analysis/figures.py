@@ -1,4 +1,4 @@
-"""Report figures: the profiles' tables drawn with :mod:`coop_analysis.plots`.
+"""Report figures: the profiles' tables drawn with :mod:`coop_analysis.charts`.
 
 Each function is what one notebook cell calls; it returns a :class:`Chart`
 (shown as a PNG; ``.figure`` is the matplotlib Figure), or ``None`` when there
@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from coop_analysis import plots, profiles
+from coop_analysis import charts, profiles
+from coop_analysis.charts.layout import _new_figure
+from coop_analysis.charts.style import EAST_COLOR, WEST_COLOR
 from coop_analysis.datasets import load_facts, load_provinces
+from coop_analysis.determinism import savefig
 from coop_analysis.narrative import check_lang
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from coop_analysis.profiles import RegionProfile
@@ -35,26 +39,110 @@ class Chart:
     Figures are built outside pyplot, so no inline backend is needed and
     nothing is shown twice. ``.figure`` is the matplotlib Figure (to save it
     as SVG or PDF, or restyle it); ``.savefig(...)`` is a shortcut.
+
+    The PNG is drawn at twice its display size (sharp on HiDPI screens) and
+    reduced to a palette of at most 128 colours, which keeps a map near 80 KB;
+    its display size in CSS pixels and its alt text travel as output metadata
+    (``width``, ``height``, ``alt``), which the report pages use.
     """
 
-    dpi = 100
+    dpi = 100  # CSS pixels per inch of figure size
+    scale = 2  # pixels per CSS pixel in the PNG
+    colors = 128
 
-    def __init__(self, figure: Figure) -> None:
+    def __init__(self, figure: Figure, alt: str | None = None) -> None:
         self.figure = figure
+        self.alt = alt if alt is not None else _figure_title(figure)
 
-    def _repr_png_(self) -> bytes:
+    def _png(self) -> bytes:
         import io
 
+        from PIL import Image
+
         buf = io.BytesIO()
-        self.figure.savefig(buf, format="png", dpi=self.dpi)
-        return buf.getvalue()
+        savefig(self.figure, buf, format="png", dpi=self.dpi * self.scale)
+        image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+        small = image.quantize(colors=self.colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        out = io.BytesIO()
+        small.save(out, format="png", optimize=True)
+        return out.getvalue()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
+        w, h = self.figure.get_size_inches()
+        meta = {"width": round(w * self.dpi), "height": round(h * self.dpi), "alt": self.alt}
+        return {"image/png": self._png(), "text/plain": repr(self)}, {"image/png": meta}
+
+    def _repr_png_(self) -> bytes:
+        return self._png()
 
     def savefig(self, *args: object, **kwargs: object) -> None:
-        self.figure.savefig(*args, **kwargs)  # type: ignore[arg-type]
+        savefig(self.figure, *args, **kwargs)  # no date or tool version in the file (determinism)
 
     def __repr__(self) -> str:
         w, h = self.figure.get_size_inches()
         return f"<Chart {w:.1f}×{h:.1f} in>"
+
+
+def _figure_title(figure: Figure) -> str:
+    """The figure's title (suptitle, else the first axes title): alt text when none is given."""
+    sup = getattr(figure, "_suptitle", None)
+    if sup is not None and sup.get_text():
+        return str(sup.get_text())
+    for ax in figure.axes:
+        for loc in ("center", "left", "right"):
+            title = ax.get_title(loc)
+            if title:
+                return str(title)
+    return ""
+
+
+def _links_alt(links: pd.DataFrame, lang: str, place: str | None = None) -> str:
+    """Alt text of a flow map: who is linked with whom, and by how many initiatives."""
+    from coop_analysis.regions import province_names
+
+    names = province_names(lang)
+    rows = links.sort_values(["weight", "source", "target"], ascending=[False, True, True])
+    parts = []
+    for r in rows.itertuples(index=False):
+        n = int(r.weight)
+        a, b = names.get(r.source, r.source), names.get(r.target, r.target)
+        if lang == "zh":
+            parts.append(f"{a}—{b}（{n}个合作项目）")
+        else:
+            parts.append(f"{a}–{b} ({n} initiative{'s' if n != 1 else ''})")
+    if lang == "zh":
+        head = f"中国地图，{place}的东西部科技合作关系：" if place else "中国地图，资料中的东西部科技合作关系："
+        return head + "；".join(parts) + "。"
+    head = (
+        f"Map of China with {place}'s East–West cooperation links: "
+        if place
+        else "Map of China with the East–West cooperation links in the sources: "
+    )
+    return head + "; ".join(parts) + "."
+
+
+def _bars_alt(title: str, data: pd.DataFrame, lang: str) -> str:
+    """Alt text of a bar chart: its title, then every bar with its figure as the chart prints it."""
+    sep = "；" if lang == "zh" else "; "
+    items = sep.join(
+        f"{label}：{text}" if lang == "zh" else f"{label}: {text}"
+        for label, text in zip(data["label"], data["text"], strict=True)
+    )
+    if lang == "zh":
+        return f"条形图，{title}。{items}。"
+    return f"Bar chart, {title}. {items}."
+
+
+def _matrix_alt(title: str, matrix: pd.DataFrame, lang: str) -> str:
+    """Alt text of the mechanism heatmap: each non-empty cell, row by row."""
+    cells = []
+    for row, values in matrix.iterrows():
+        for col, n in values.items():
+            if n:
+                cells.append(f"{row} · {col}：{int(n)}" if lang == "zh" else f"{row} · {col}: {int(n)}")
+    sep, end = ("；", "。") if lang == "zh" else ("; ", ".")
+    head = f"热力图，{title}。" if lang == "zh" else f"Heatmap, {title}. "
+    return head + sep.join(cells) + end
 
 
 def _value_axis(kind: str, lang: str) -> str:
@@ -76,15 +164,21 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
     links = profiles.region_flows(profile)
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
-        return Chart(plots.flow_map(links, lang=lang, title=title, labels=_labels(lang),
-                                        weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
+        return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+                                        weight_label="合作项目数" if lang == "zh" else "initiatives"),
+                     alt=_links_alt(links, lang, name))  # fmt: skip
     title = f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
-    with plots.report_style(lang):
-        fig, ax = plots._new_figure((8, 6), layout=None)
-        plots.set_map_margins(fig, title)
-        plots.draw_china(ax, {int(profile.province["adcode"]): plots.WEST_COLOR}, lang=lang)
+    with charts.report_style(lang):
+        fig, ax = _new_figure((8, 6), layout=None)
+        charts.set_map_margins(fig, title)
+        charts.draw_china(ax, {int(profile.province["adcode"]): WEST_COLOR}, lang=lang)
         ax.set_title(title)
-    return Chart(fig)
+    alt = (
+        f"中国地图，标出{name}；资料中暂无其合作关系。"
+        if lang == "zh"
+        else f"Map of China showing {name}; the sources hold no cooperation links for it."
+    )
+    return Chart(fig, alt=alt)
 
 
 def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Chart | None:
@@ -94,24 +188,32 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     if data.empty:
         return None
     zh = lang == "zh"
+    name = str(profile.province["short_zh"] if zh else profile.name)
     title = (
-        ("数量" if kind == "count" else "金额（原币种）")
+        (f"{name}：资料中的数量" if kind == "count" else f"{name}：资料中的金额（原币种）")
         if zh
-        else ("Counts" if kind == "count" else "Amounts (currency as stated)")
+        else (
+            f"{name}: counts in the sources"
+            if kind == "count"
+            else f"{name}: amounts in the sources (currency as stated)"
+        )
     )
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
     xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")
-    return Chart(plots.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
-                                     title=title, xlabel=xlabel, text="text"))  # fmt: skip
+    return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
+                                     title=title, xlabel=xlabel, text="text"),
+                 alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
 def overview_flow_map(lang: str = "en") -> Chart:
     """All East→West links in the sources, width by number of initiatives."""
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
-    return Chart(plots.flow_map(profiles.flows(), lang=lang, title=title, labels=_labels(lang),
-                                    weight_label="合作项目数" if lang == "zh" else "initiatives"))  # fmt: skip
+    links = profiles.flows()
+    return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
+                                    weight_label="合作项目数" if lang == "zh" else "initiatives"),
+                 alt=_links_alt(links, lang))  # fmt: skip
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
@@ -129,15 +231,17 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
         title = "各地金额比较（对数刻度，原币种）" if zh else "Amounts across provinces (log scale, currency as stated)"
     else:
         title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
-    return Chart(plots.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
-                                     title=title, xlabel=_value_axis(kind, lang), text="text"))  # fmt: skip
+    return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
+                                     title=title, xlabel=_value_axis(kind, lang), text="text"),
+                 alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
 def overview_matrix(lang: str = "en") -> Chart:
     """Heatmap of initiatives by mechanism and western province."""
     check_lang(lang)
     title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
-    return Chart(plots.heatmap(profiles.mechanism_matrix(lang), lang=lang, title=title))
+    matrix = profiles.mechanism_matrix(lang)
+    return Chart(charts.heatmap(matrix, lang=lang, title=title), alt=_matrix_alt(title, matrix, lang))
 
 
 def audit_positions(doc_id: str, lang: str = "en") -> Chart:
@@ -152,8 +256,8 @@ def audit_positions(doc_id: str, lang: str = "en") -> Chart:
     table = audit_table(doc_id)
     table = table[table["start"] >= 0]
     text = source_text(doc_id)
-    colors = {"fact": plots.EAST_COLOR, "waived": "#999999", "gap": plots.WEST_COLOR}
-    with plots.report_style(lang):
+    colors = {"fact": EAST_COLOR, "waived": "#999999", "gap": WEST_COLOR}
+    with charts.report_style(lang):
         fig = Figure(figsize=(9, 2.6), layout="constrained")
         ax = fig.subplots()
         for sec in split_sections(text):

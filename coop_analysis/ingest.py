@@ -9,6 +9,7 @@ validate`` proves every candidate is accounted for.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -207,6 +208,62 @@ def _known_doc(text: str) -> str | None:
     return str(hit.iloc[0]) if len(hit) else None
 
 
+def _context(text: str, positions: list[int]) -> tuple[list[str], list[str], list[str]]:
+    """For each position of a normalized text: its section's heading, the place names of its
+    sentence and their provinces (the section's when the sentence names none), ``|``-joined.
+
+    One pass over the text plus a binary search per position: linear in the text.
+    """
+    from coop_analysis.regions import place_matches
+    from coop_analysis.text import split_sections, split_sentences
+
+    sections = split_sections(text)
+    sentences = split_sentences(text)
+    matches = place_matches(text)
+    section_starts = [sec.start for sec in sections]
+    sentence_starts = [sen.start for sen in sentences]
+    match_starts = [m[1] for m in matches]
+
+    def section_of(pos: int) -> Any:
+        """The first section holding ``pos`` (ends inclusive: a heading's own position is its section)."""
+        i = bisect.bisect_right(section_starts, pos) - 1
+        if i > 0 and sections[i - 1].end >= pos:
+            i -= 1
+        return sections[i] if i >= 0 and sections[i].start <= pos <= sections[i].end else None
+
+    def sentence_of(pos: int) -> Any:
+        i = bisect.bisect_right(sentence_starts, pos) - 1
+        return sentences[i] if i >= 0 and pos < sentences[i].end else None
+
+    places_in: dict[tuple[int, int], tuple[list[str], list[str]]] = {}  # span → (names, provinces), once each
+
+    def places(start: int, end: int) -> tuple[list[str], list[str]]:
+        if (start, end) not in places_in:
+            names: dict[str, None] = {}
+            provinces: dict[str, None] = {}
+            i = bisect.bisect_left(match_starts, start)
+            while i < len(matches) and matches[i][2] <= end:
+                name, _, _, meaning = matches[i]
+                names[name] = None
+                if meaning.province_en is not None:
+                    provinces[meaning.province_en] = None
+                i += 1
+            places_in[start, end] = (list(names), list(provinces))
+        return places_in[start, end]
+
+    section_col, places_col, provinces_col = [], [], []
+    for pos in positions:
+        sec = section_of(pos)
+        sent = sentence_of(pos)
+        section_col.append(sec.heading if sec else "")
+        names, provs = places(sent.start, sent.end) if sent else ([], [])
+        if not provs and sec is not None:
+            provs = places(sec.start, sec.end)[1]
+        places_col.append("|".join(names))
+        provinces_col.append("|".join(provs))
+    return section_col, places_col, provinces_col
+
+
 def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     """Every candidate fact of a text, ready for curation.
 
@@ -227,46 +284,9 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     """
     from coop_analysis.datasets import load_facts, load_waivers
     from coop_analysis.extraction import extract_with_positions
-    from coop_analysis.regions import find_places
-    from coop_analysis.text import split_sections, split_sentences
 
     norm, frame = extract_with_positions(text)
-    sections = split_sections(norm.text)
-    sentences = split_sentences(norm.text)
-
-    def section_of(pos: int) -> Any:
-        for sec in sections:
-            if sec.start <= pos <= sec.end:
-                return sec
-        return None
-
-    def sentence_of(pos: int) -> Any:
-        for s in sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
-
-    places_in: dict[tuple[int, int], tuple[list[str], list[str]]] = {}  # span → (names, provinces), once each
-
-    def places(start: int, end: int) -> tuple[list[str], list[str]]:
-        if (start, end) not in places_in:
-            found = find_places(norm.text[start:end])
-            places_in[start, end] = (
-                list(dict.fromkeys(found["name"])),
-                list(dict.fromkeys(found["province"].dropna())),
-            )
-        return places_in[start, end]
-
-    section_col, places_col, provinces_col = [], [], []
-    for pos in frame["norm_start"]:
-        sec = section_of(pos)
-        sent = sentence_of(pos)
-        section_col.append(sec.heading if sec else "")
-        names, provs = places(sent.start, sent.end) if sent else ([], [])
-        if not provs and sec is not None:
-            provs = places(sec.start, sec.end)[1]
-        places_col.append("|".join(names))
-        provinces_col.append("|".join(provs))
+    section_col, places_col, provinces_col = _context(norm.text, list(frame["norm_start"]))
     normalized = [norm.text[a:b] for a, b in zip(frame["norm_start"], frame["norm_end"], strict=True)]
     frame = frame.assign(raw_normalized=normalized, section=section_col, places=places_col, provinces=provinces_col)
 
@@ -287,6 +307,35 @@ def candidates(text: str, doc_id: str | None = None) -> pd.DataFrame:
     frame["curated"] = frame["status"] != "new"
     text_cols = ["raw_normalized", "section", "places", "provinces", "status", "ref"]
     return frame.astype({c: "string" for c in text_cols} | {"curated": "bool"})
+
+
+def _check_options(texts: dict[str, str], published: str) -> None:
+    """add-source's text options are plain text (the title not empty); its date is in the calendar, not ahead."""
+    for option, value in texts.items():
+        markup = find_markup(value)
+        if markup:
+            raise SourceError(f"{option}: expected plain text without markup, found {markup}")
+    if not texts["--title"].strip():
+        raise SourceError("--title: expected the source's title, got an empty string")
+    bad_date = date_problem(published)
+    if bad_date:
+        raise SourceError(f"--date: {bad_date}, got {published!r}")
+    if published > dt.date.today().isoformat()[: len(published)]:
+        raise SourceError(f"--date: {published!r} is in the future")
+
+
+def _refuse_known(raw: Path, src: Path, digest: str, text: str) -> None:
+    """Raise if a text in ``raw`` has the same bytes, or the same content (see :func:`content_key`)."""
+    key = content_key(text)
+    for other in sorted(raw.glob("*.txt")):
+        other_data = other.read_bytes()
+        if hashlib.sha256(other_data).hexdigest() == digest:
+            raise SourceError(f"{src}: this text is already a source: {other.name} (same SHA-256)")
+        if content_key(other_data.decode("utf-8", errors="replace")) == key:
+            raise SourceError(
+                f"{src}: this text is already a source: {other.name} (the same text; only the byte-order mark, "
+                "line endings or trailing white space differ)"
+            )
 
 
 def add_source(
@@ -324,31 +373,12 @@ def add_source(
     text = decode_source(data, str(src))
     via_link = src.name if src.is_symlink() else None
     if via_link:
-        log.warning("%s is a symbolic link: copying its target %s", src, real)
-    for option, value in (("--title", title), ("--title-en", title_en), ("--publisher", publisher), ("--notes", notes)):
-        markup = find_markup(value)
-        if markup:
-            raise SourceError(f"{option}: expected plain text without markup, found {markup}")
-    if not title.strip():
-        raise SourceError("--title: expected the source's title, got an empty string")
-    bad_date = date_problem(published)
-    if bad_date:
-        raise SourceError(f"--date: {bad_date}, got {published!r}")
-    if published > dt.date.today().isoformat()[: len(published)]:
-        raise SourceError(f"--date: {published!r} is in the future")
+        log.info("%s is a symbolic link: copying its target %s", src, real)
+    _check_options({"--title": title, "--title-en": title_en, "--publisher": publisher, "--notes": notes}, published)
     raw = paths.raw_dir()
     raw.mkdir(exist_ok=True)
     digest = hashlib.sha256(data).hexdigest()
-    key = content_key(text)
-    for other in sorted(raw.glob("*.txt")):
-        other_data = other.read_bytes()
-        if hashlib.sha256(other_data).hexdigest() == digest:
-            raise SourceError(f"{src}: this text is already a source: {other.name} (same SHA-256)")
-        if content_key(other_data.decode("utf-8", errors="replace")) == key:
-            raise SourceError(
-                f"{src}: this text is already a source: {other.name} (the same text; only the byte-order mark, "
-                "line endings or trailing white space differ)"
-            )
+    _refuse_known(raw, src, digest, text)
     if doc_id is None:
         numbers = [int(p.name[:3]) for p in raw.glob("*.txt") if p.name[:3].isdigit()]
         doc_id = f"{max(numbers, default=-1) + 1:03d}_{digest[:16]}"

@@ -95,9 +95,10 @@ _CN = (
     rf"[{_CNCH}]*(?:点[{_DIG}]+[十百千万亿]*)?"
 )
 _NUM = rf"(?:{_AR}|{_CN})"
-_SCALE = r"(?:万亿|亿亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?!克|米|瓦)|百|兆(?!瓦))"
+_SCALE = r"(?:万亿|亿亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?!克|米|瓦)|百(?!分)|兆(?!瓦))"
 _UNIT_WORDS = [*CURRENCIES, *AMBIGUOUS_CURRENCIES, *SPECIAL_UNITS, *COMPOUND_UNITS, *MEASURE_WORDS]
-_UNIT = _alt(_UNIT_WORDS)
+# 分 is a unit (0.01 元) only where it cannot be part of 百分点/百分之 or 分钟
+_UNIT = f"(?:{_alt(w for w in _UNIT_WORDS if w != '分')}|(?<![百千万])分(?![之钟]))"
 _CUR_AFTER = _alt([w for w, (_, f) in CURRENCIES.items() if f == 1.0 and w not in ("元", "块钱")])
 _CUR_BEFORE = _alt(
     [w for w, (_, f) in CURRENCIES.items() if f == 1.0 and w not in ("元", "块钱")] + list(CURRENCY_SYMBOLS)
@@ -158,9 +159,6 @@ _FRACTION = re.compile(
 _IDIOM = re.compile(_alt(IDIOMS))
 _TRADITIONAL_CHAR = re.compile("[" + re.escape("".join(chr(c) for c in TRADITIONAL)) + "]")
 _DATE_AFTER_YEAR = re.compile(rf"(?:\d{{1,2}}|[{_DIG}十]{{1,3}})月")
-_ENDS_IN_DIGIT = re.compile(rf"[\d{_CNCH}]$")
-_BEFORE_SEP = re.compile(rf"(?:[\d{_CNCH}%‰)）][余多]?(?:{_UNIT})?|[含])[)）]?$")
-_UNIT_CHARS = frozenset("".join(_UNIT_WORDS))
 
 _NEUTRAL = "exact"  # 达/共计 … add nothing to another marker
 _SKIP = "skip"  # a sentinel: the match is not a quantity at all
@@ -174,7 +172,7 @@ _Groups = namedtuple("_Groups", sorted(_PATTERN.groupindex, key=_PATTERN.groupin
 class _Reading:
     """What one match means: a quantity, a problem (unparsed) or nothing (skip)."""
 
-    quantity: Quantity | None
+    quantity: tuple[float, str, str, float | None, float | None] | None  # Quantity's fields
     problem: str | None
     start: int
     end: int
@@ -343,7 +341,8 @@ def _build(m: re.Match[str]) -> _Reading:
     if pre in ("上", "过", "破") and not (g.n1 and g.n1[0] in "百千万亿"):
         pre = None  # 上/过/破 only before a bare 百/千/万/亿 (上千, 破亿)
         if g.cur is None and g.pre2 is None:
-            start = m.start("sign") if g.sign else m.start("n1")
+            first = ("psign", "pw") if g.pw else ("sign", "n1")
+            start = m.start(first[0]) if m.group(first[0]) else m.start(first[1])
     if g.pw:
         return _percent_words(g, pre, start, end)
 
@@ -424,12 +423,12 @@ def _finish(lo: float, hi: float, unit: str, qual: str, start: int, end: int, ti
     if tidy:  # round away float noise from sub-units and factors (0.1 × 3 → 0.30000000000000004)
         lo, hi = float(f"{lo:.15g}"), float(f"{hi:.15g}")
     if qual == "range":
-        return _Reading(Quantity((lo + hi) / 2, unit, "range", lo, hi), None, start, end)
+        return _Reading(((lo + hi) / 2, unit, "range", lo, hi), None, start, end)
     if qual == "exact":
-        return _Reading(Quantity(lo, unit, qual, lo, lo), None, start, end)
+        return _Reading((lo, unit, qual, lo, lo), None, start, end)
     low = lo if qual == "over" else None
     high = lo if qual in ("nearly", "up_to") else None
-    return _Reading(Quantity(lo, unit, qual, low, high), None, start, end)
+    return _Reading((lo, unit, qual, low, high), None, start, end)
 
 
 def _year_check(m: re.Match[str], g: Any, n1: str, n2: str | None) -> tuple[str, str]:
@@ -507,7 +506,7 @@ def parse_quantity(text: str) -> Quantity:
     if m is not None:
         r = _build(m)
         if r.quantity is not None and (r.start, r.end) == (0, len(clean)):
-            return r.quantity
+            return Quantity(*r.quantity)
         if r.skip:
             raise QuantityError(f"{text!r} is not a quantity: {r.skip}")
         if r.problem:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from coop_analysis.headlines import HEADLINE_MIME, find_headline, headline_record, record_headline
 from coop_analysis.narrative import LANGS
-from coop_analysis.pages import CJK_FACE, OVERVIEW, PAGE_FONTS, font_css, install_font, report_stem, write_index
+from coop_analysis.pages import CJK_FACE, OVERVIEW, facts_csv, finish_site, report_stem, write_index
 from coop_analysis.runner import (
     BuildResult,
     build_reports,
@@ -24,14 +24,13 @@ __all__ = [
     "HEADLINE_MIME",
     "LANGS",
     "OVERVIEW",
-    "PAGE_FONTS",
     "BuildResult",
     "build_reports",
     "default_regions",
+    "facts_csv",
     "find_headline",
-    "font_css",
+    "finish_site",
     "headline_record",
-    "install_font",
     "record_headline",
     "report_stem",
     "run_cli",

@@ -7,14 +7,20 @@ national overview is ``notebooks/overview.ipynb`` with ``{"lang": ...}``.
 A build, :func:`build_reports`, goes in steps that can be changed one by one:
 
 1. check the arguments and the output folder (nothing runs if one is wrong);
-2. :func:`plan_jobs` — the notebooks to run (:class:`~coop_analysis.execution.Job`);
+   a build asked for before that succeeded with nothing changed since stops here
+   (:func:`coop_analysis.manifest.up_to_date_request`);
+2. :func:`plan_jobs` — the notebooks of the build (:class:`~coop_analysis.execution.Job`),
+   then :func:`coop_analysis.manifest.plan_build` keeps those whose inputs or
+   files changed (all with ``force``);
 3. :func:`run_job` for each, in threads: execute the notebook
    (:func:`coop_analysis.execution.execute`, in a kernel forked from the warm
-   server of :mod:`coop_analysis.kernels`), :func:`postprocess_notebook`, write
-   the ``.ipynb`` and ``.html`` (:mod:`coop_analysis.pages`); a notebook that
-   raised is written to ``<Region>.failed.ipynb`` instead (for debugging);
-4. ``index.html`` — written on every way out: success, failures, Ctrl-C, SIGTERM,
-   a full disk (as far as the disk allows).
+   server of :mod:`coop_analysis.kernels`), :func:`postprocess_notebook` (headline,
+   build versions, :func:`coop_analysis.determinism.scrub_notebook`), write the
+   ``.ipynb``, facts CSV, images and page (:mod:`coop_analysis.pages`); a notebook
+   that raised is written to ``<Region>.failed.ipynb`` instead (for debugging);
+4. navigation, fonts and ``index.html`` (:func:`coop_analysis.pages.finish_site`),
+   then ``manifest.json`` — written on every way out: success, failures, Ctrl-C,
+   SIGTERM, a full disk (as far as the disk allows).
 
 A failing notebook, or a killed kernel, fails its report only. Ctrl-C or SIGTERM
 stops the build: queued notebooks do not start, running kernels are killed, the
@@ -37,15 +43,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coop_analysis import manifest
+from coop_analysis.determinism import scrub_notebook
 from coop_analysis.errors import OutputError
 from coop_analysis.execution import Job, NotebookFailed, Timings, error_text, execute, write_failed, write_report
 from coop_analysis.headlines import find_headline
 from coop_analysis.narrative import check_lang
-from coop_analysis.pages import OVERVIEW, install_font, report_stem, write_index
+from coop_analysis.pages import OVERVIEW, finish_site, install_assets, report_stem
 
 if TYPE_CHECKING:
     import argparse
@@ -186,8 +194,12 @@ def postprocess_notebook(nb: Any, job: Job) -> str | None:
     """Prepare an executed notebook for writing (in place); returns a warning, or None.
 
     Stores the notebook's headline record (:func:`coop_analysis.reports.record_headline`)
-    in ``nb.metadata["coop_analysis"]``, where the index reads it.
+    and the build's data and code versions in ``nb.metadata["coop_analysis"]``, where
+    the index and the page footer read them, and scrubs what differs between runs of
+    the same inputs (:func:`coop_analysis.determinism.scrub_notebook`).
     """
+    from coop_analysis.paths import project_root
+
     record = find_headline(nb)
     warning = None
     if record is None:
@@ -195,7 +207,8 @@ def postprocess_notebook(nb: Any, job: Job) -> str | None:
         record = {"region": job.name}
     elif record.get("region") != job.name:
         warning = f"record_headline() names the region {record.get('region')!r}, expected {job.name!r}"
-    nb.metadata["coop_analysis"] = record
+    nb.metadata["coop_analysis"] = record | ({"build": dict(job.build)} if job.build else {})
+    scrub_notebook(nb, root=project_root())  # same inputs, same bytes (no times, random ids, paths)
     return warning
 
 
@@ -267,6 +280,8 @@ class BuildResult:
         notebook_seconds: time of each notebook (kernel start to files written).
         outcomes: every job's :class:`Outcome` (with its timings), in report order.
         not_run: names of the notebooks not run or stopped because the build stopped.
+        up_to_date: reports not run because their inputs and files are those in
+            ``manifest.json`` (see :mod:`coop_analysis.manifest`).
     """
 
     succeeded: list[str] = field(default_factory=list)
@@ -278,6 +293,7 @@ class BuildResult:
     notebook_seconds: dict[str, float] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list)
     not_run: list[str] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -295,6 +311,7 @@ def build_reports(
     notebooks_dir: Path | None = None,
     progress: bool | None = None,
     fork: bool = True,
+    force: bool = False,
 ) -> BuildResult:
     """Run the report notebooks in parallel and write HTML, executed notebooks and ``index.html``.
 
@@ -311,6 +328,9 @@ def build_reports(
         progress: show a tqdm bar on stderr (None: only when stderr is a terminal).
         fork: kernels forked from a warm server (:mod:`coop_analysis.kernels`; fresh
             where the platform cannot fork); False: a fresh kernel per notebook.
+        force: run every notebook; by default a report whose inputs (the data rows it
+            reads, notebook, library, lock) and files are those recorded in
+            ``<out>/manifest.json`` is left as it is.
 
     Returns:
         A :class:`BuildResult`; failed notebooks are listed in ``failed``, not raised.
@@ -339,6 +359,15 @@ def build_reports(
         raise ValueError(f"out: expected an output folder, got {out!r}")
 
     paths.project_root()  # a wrong root is a usage error before any process starts
+    request = manifest.build_request(
+        regions, all_provinces, lang, overview, [nb_dir / REGION_NOTEBOOK, nb_dir / OVERVIEW_NOTEBOOK]
+    )
+    site = Path(out) if out is not None else paths.reports_dir()
+    fresh = None if force else manifest.up_to_date_request(site, request)
+    if fresh is not None:  # nothing changed since this same build succeeded: no tables loaded, nothing run
+        return BuildResult(
+            out=site, lang=lang, up_to_date=fresh, index=site / "index.html", seconds=time.perf_counter() - started
+        )
     if fork:
         kernels.prestart()  # the server preloads while this process checks, plans and imports papermill
     try:
@@ -348,12 +377,13 @@ def build_reports(
         if overview:
             _check_notebook(nb_dir / OVERVIEW_NOTEBOOK, ["lang"])
         out = _check_out(out)
-        todo = plan_jobs(names, lang, out, nb_dir, overview)
-        result = BuildResult(out=out, lang=lang)
+        plan = manifest.plan_build(plan_jobs(names, lang, out, nb_dir, overview), out, force=force)
+        todo = [replace(job, build=manifest.build_info(plan.inputs[manifest.entry_id(job)])) for job in plan.run]
+        result = BuildResult(out=out, lang=lang, up_to_date=[job.name for job in plan.up_to_date])
         outcomes: dict[str, Outcome] = {}
         try:
             try:
-                install_font(out)
+                install_assets(out)
             except OSError as exc:
                 raise OutputError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from exc
             with _sigterm_stops_the_build():
@@ -361,6 +391,7 @@ def build_reports(
         finally:
             _collect(result, todo, outcomes)
             result.index = _write_index(out, lang, result)
+            _record(out, plan, todo, outcomes, request if result.ok and result.index else None)
             result.seconds = time.perf_counter() - started
     finally:
         kernels.stop_servers()  # the server and every kernel it forked stop with the build
@@ -385,12 +416,23 @@ def _collect(result: BuildResult, todo: list[Job], outcomes: dict[str, Outcome])
 
 
 def _write_index(out: Path, lang: str, result: BuildResult) -> Path | None:
-    """``index.html`` for what is on disk now; None if it cannot be written (the build's error says why)."""
+    """Pages' navigation and ``index.html`` for what is on disk now; None if they cannot be written."""
     try:
-        return write_index(out, failures={lang: dict(result.failed)})
+        return finish_site(out, failures={lang: dict(result.failed)})
     except OSError as exc:
         print(f"reports: the index could not be written: {exc.strerror or exc}", file=sys.stderr)
         return None
+
+
+def _record(
+    out: Path, plan: manifest.BuildPlan, todo: list[Job], outcomes: dict[str, Outcome], request: dict | None
+) -> None:
+    """``manifest.json`` with the reports written (also after Ctrl-C: those are kept next time)."""
+    built = [(job, o.record) for job in todo if (o := outcomes.get(job.name)) is not None and o.ok]
+    try:
+        manifest.record_reports(out, plan, built, request=request)
+    except OSError as exc:  # the next build then runs these reports again
+        print(f"reports: manifest.json could not be written: {exc.strerror or exc}", file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -485,6 +527,7 @@ def run_cli(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             overview=not args.no_overview,
             fork=not getattr(args, "fresh_kernels", False),
+            force=bool(getattr(args, "force", False)),
         )
     except (UnknownRegionError, ProjectRootError) as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
@@ -505,8 +548,9 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"{prog}: interrupted; the index lists the reports written", file=sys.stderr)
         return 130
     total = len(result.outcomes)
+    fresh = f", {len(result.up_to_date)} up to date" if result.up_to_date else ""
     print(
-        f"reports: {len(result.succeeded)}/{total} written to {result.out}/{result.lang} "
+        f"reports: {len(result.succeeded)}/{total} written to {result.out}/{result.lang}{fresh} "
         f"in {result.seconds:.1f} s; index: {result.index}"
     )
     if result.failed:

@@ -73,6 +73,12 @@ class ColumnSpec:
     pattern: str | None = None  # regular expression every value must match in full
     date: bool = False  # an ISO date, possibly partial, that exists in the calendar (see date_problem)
 
+    @property
+    def is_date(self) -> bool:
+        """Whether values are dates checked against the calendar: declared ``date=True``, or given
+        ``pattern=DATE_PATTERN`` (which alone would let 2024-02-30 through)."""
+        return self.date or self.pattern == DATE_PATTERN
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -370,14 +376,14 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
             checks.append(_list_check(vocab, c.pattern))
         elif vocab:
             checks.append(pa.Check.isin(vocab, error=f"expected one of {list(vocab)}"))
-        if c.pattern and not c.is_list:
+        if c.pattern and not c.is_list and not c.is_date:  # a date gets one check, the calendar's
             checks.append(
                 pa.Check(
                     lambda s, p=c.pattern: s.astype("string").str.fullmatch(p).fillna(True).astype(bool),
                     error=f"expected to match {c.pattern} in full",
                 )
             )
-        if c.date:
+        if c.is_date:
             checks.append(_date_check())
         if c.dtype == S:
             checks += _text_checks(c.is_list)

@@ -5,8 +5,10 @@ Run after changing a notebook or the data it shows:
     python scripts/execute_notebooks.py            # all notebooks
     python scripts/execute_notebooks.py overview   # one
 
-Volatile metadata (execution timings) is dropped so that review diffs show
-only real changes. The tests check the result (tests/test_notebooks.py) and
+Volatile metadata (execution timings, random ids; see
+:func:`coop_analysis.determinism.scrub_notebook`) is dropped so that re-executing
+an unchanged notebook leaves ``git status`` clean and review diffs show only real
+changes. The tests check the result (tests/test_notebooks.py) and
 nbval re-runs the cells marked ``# NBVAL_CHECK_OUTPUT``.
 """
 
@@ -21,20 +23,28 @@ ROOT = Path(__file__).resolve().parents[1]
 log = logging.getLogger("execute_notebooks")
 
 
-def execute(path: Path) -> None:
+def executed(path: Path) -> str:
+    """The notebook at ``path`` executed and scrubbed, as the text it is committed as."""
     import nbformat
     from nbclient import NotebookClient
 
+    from coop_analysis.determinism import scrub_notebook
+
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    scrub_notebook(nb, root=ROOT)
     for cell in nb.cells:
-        cell.metadata.pop("execution", None)
         for out in cell.get("outputs", []):
             if out.get("name") == "stderr":
                 raise SystemExit(f"{path.name}: a cell wrote to stderr: {''.join(out['text'])[:300]}")
-    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("papermill", None)  # a source notebook, not a papermill run
+    return nbformat.writes(nb) + "\n"  # as nbformat.write ends the file
+
+
+def execute(path: Path) -> None:
+    text = executed(path)
     tmp = path.with_suffix(".ipynb.tmp")
-    nbformat.write(nb, tmp)
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     log.info("executed %s", path.relative_to(ROOT))
 

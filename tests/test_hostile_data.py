@@ -39,7 +39,7 @@ def _problems(name: str) -> list[str]:
 STRING_COLUMNS = [(t, c) for t, spec in TABLES.items() for c, col in spec.columns.items() if col.dtype == "string"]
 KEY_COLUMNS = [(t, c) for t, spec in TABLES.items() for c, col in spec.columns.items() if col.unique or c == spec.key]
 LIST_COLUMNS = [(t, c) for t, spec in TABLES.items() for c, col in spec.columns.items() if col.is_list]
-DATE_COLUMNS = [(t, c) for t, spec in TABLES.items() for c, col in spec.columns.items() if col.date]
+DATE_COLUMNS = [(t, c) for t, spec in TABLES.items() for c, col in spec.columns.items() if col.is_date]
 
 
 @pytest.mark.parametrize(("table", "column"), STRING_COLUMNS, ids=[f"{t}.{c}" for t, c in STRING_COLUMNS])

@@ -190,3 +190,38 @@ def test_extract_table_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "约3.5亿元" in out and "8 candidate(s); 0 already curated" in out
+
+
+def _candidates_reference(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Sections, places and provinces as candidates() found them before it went linear: a scan of
+    every section and sentence per candidate and find_places on each sentence and section."""
+    from coop_analysis.extraction import extract_with_positions
+    from coop_analysis.regions import find_places
+    from coop_analysis.text import split_sections, split_sentences
+
+    norm, frame = extract_with_positions(text)
+    sections, sentences = split_sections(norm.text), split_sentences(norm.text)
+    sec_col, places_col, prov_col = [], [], []
+    for pos in frame["norm_start"]:
+        sec = next((s for s in sections if s.start <= pos <= s.end), None)
+        sent = next((s for s in sentences if s.start <= pos < s.end), None)
+        sec_col.append(sec.heading if sec else "")
+        found = find_places(norm.text[sent.start : sent.end]) if sent else None
+        names = list(dict.fromkeys(found["name"])) if found is not None else []
+        provs = list(dict.fromkeys(found["province"].dropna())) if found is not None else []
+        if not provs and sec is not None:
+            provs = list(dict.fromkeys(find_places(norm.text[sec.start : sec.end])["province"].dropna()))
+        places_col.append("|".join(names))
+        prov_col.append("|".join(provs))
+    return sec_col, places_col, prov_col
+
+
+@pytest.mark.parametrize("which", ["seed", "sample"])
+def test_candidates_places_and_sections_as_before(which: str) -> None:
+    text = ca.source_text(SEED_ID, normalized=False) if which == "seed" else SAMPLE.read_text(encoding="utf-8")
+    frame = candidates(text)
+    sections, places, provinces = _candidates_reference(text)
+    assert frame["section"].tolist() == sections
+    assert frame["places"].tolist() == places
+    assert frame["provinces"].tolist() == provinces
+    assert any(provinces)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coop_analysis import UnknownRegionError, find_places, official_partners, resolve_place, resolve_province
 
@@ -126,3 +128,36 @@ def test_find_places_gives_canonical_name_level_code_and_both_province_names() -
     assert rows.loc["朝阳区", "ambiguous"] and pd.isna(rows.loc["朝阳区", "canonical"])  # Beijing and Liaoning
     assert found["adcode"].dtype == "Int64" and found["province_zh"].dtype == "string"
     assert (found["province"].fillna("") == found["province_en"].fillna("")).all()
+
+
+# ----------------------------------------------------------------- matching engine
+
+
+def _regex_reference(text: str) -> list[tuple[str, int, int]]:
+    """The engine find_places had before the automaton: one alternation, longest names first."""
+    import re
+
+    from coop_analysis.regions import _place_matcher
+
+    names = sorted(_place_matcher()[1], key=len, reverse=True)
+    return [(m.group(), m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, names)), text)]
+
+
+def test_find_places_matches_the_longest_names_like_the_regex_did() -> None:
+    from coop_analysis.datasets import source_text
+
+    from .conftest import SEED_ID
+
+    text = source_text(SEED_ID)
+    found = find_places(text)
+    assert list(zip(found["name"], found["start"], found["end"], strict=True)) == _regex_reference(text)
+    assert len(found) > 30
+
+
+@given(st.lists(st.sampled_from(["甘肃省", "甘肃", "兰州", "兰州市", "闵行区", "成都东部新区", "成都", "西安", "省",
+                                 "市", "的", "，", "阿坝州", "巴州", "朝阳", "a"]), max_size=25))  # fmt: skip
+@settings(max_examples=40, deadline=None)  # the reference regex is slow to build
+def test_find_places_agrees_with_the_regex_on_glued_names(parts: list[str]) -> None:
+    text = "".join(parts)
+    found = find_places(text)
+    assert list(zip(found["name"], found["start"], found["end"], strict=True)) == _regex_reference(text)

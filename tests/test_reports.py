@@ -5,8 +5,6 @@ The batch runner's tests are in ``test_runner.py``, the fork-server kernels' in 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from coop_analysis import reports
@@ -57,16 +55,3 @@ def test_find_headline_takes_the_last_record():
     }
     assert reports.find_headline(nb) == {"region": "b"}
     assert reports.find_headline({"cells": []}) is None
-
-
-def test_font_css_serves_only_cjk_from_the_shipped_font():
-    css = reports.font_css("../")
-    face = re.search(r"@font-face\{([^}]*)\}", css).group(1)
-    assert f'font-family:"{reports.CJK_FACE}"' in face
-    assert face.index('local("Noto Sans SC")') < face.index(
-        'url("../assets/NotoSansSC-Regular.otf")'
-    )  # reader's own first
-    ranges = re.search(r"unicode-range:([^;}]*)", face).group(1)
-    assert "U+4E00-9FFF" in ranges and "U+3000-303F" in ranges and "U+FF00-FFEF" in ranges
-    assert "U+0" not in ranges  # Latin text keeps the reader's fonts
-    assert f"body,h1,h2,h3,h4,h5,h6{{font-family:{reports.PAGE_FONTS};}}" in css

@@ -214,25 +214,35 @@ def test_build_writes_html_without_code_executed_notebooks_and_index(tmp_path):
     assert result.index == out / "index.html"
     assert result.seconds > 0
     assert files_under(out) == [
-        "assets/NotoSansSC-Regular.otf", "en/Gansu.html", "en/Gansu.ipynb", "en/Ningxia.html", "en/Ningxia.ipynb",
-        "en/overview.html", "en/overview.ipynb", "index.html",
-    ]  # fmt: skip
+        "assets/coop.css",
+        "assets/fonts/index.woff2",
+        "en/Gansu.facts.csv",
+        "en/Gansu.html",
+        "en/Gansu.ipynb",
+        "en/Ningxia.facts.csv",
+        "en/Ningxia.html",
+        "en/Ningxia.ipynb",
+        "en/overview.facts.csv",
+        "en/overview.html",
+        "en/overview.ipynb",
+        "index.html",
+        "manifest.json",
+    ]  # fixture pages show no Chinese: no font subset for them (the index has a Chinese title)
 
     page = (out / "en" / "Gansu.html").read_text(encoding="utf-8")
     assert "REGION=Gansu LANG=en" in page  # outputs are there
     assert "Markdown stays visible" in page  # markdown cells are there
     assert "fixture_source_marker" not in page  # code is not
-    body = page[page.index("<body") :]  # (the inlined CSS names every class)
-    for marker in ("jp-InputPrompt", "jp-OutputPrompt", "jp-CodeMirrorEditor", "highlight hl-ipython3"):
-        assert marker not in body
-    cells = body.split('<div class="jp-Cell ')[1:]
-    assert len(cells) == 4  # markdown, parameters, injected parameters, code
-    for cell in cells:  # only the markdown cell has an input area
-        assert ("jp-InputArea" in cell) == cell.startswith("jp-MarkdownCell"), cell[:80]
+    assert '<html lang="en">' in page
+    for marker in ("In&nbsp;[", "Out[", "<script", "mathjax", "require.js", "jp-Cell", "http://", "https://"):
+        assert marker.lower() not in page.lower(), marker
+    assert '<link href="../assets/coop.css" rel="stylesheet"/>' in page
     assert "Fixture headline" not in page  # the headline record is index data, not shown
     assert "<title>Gansu — regional report</title>" in page
 
     nb = json.loads((out / "en" / "Gansu.ipynb").read_text(encoding="utf-8"))
+    build = nb["metadata"]["coop_analysis"].pop("build")  # the versions in the footer (test_manifest)
+    assert sorted(build) == ["code_version", "data_version"]
     assert nb["metadata"]["coop_analysis"] == {
         "region": "Gansu", "headline": "Fixture headline for Gansu <&>", "n_facts": 3, "n_initiatives": 2,
     }  # fmt: skip
@@ -255,15 +265,21 @@ def test_cli_run_in_chinese(project_with_notebooks, capsys):
     out = project_with_notebooks / "reports"  # the default --out: <root>/reports
     code = main(["--root", str(project_with_notebooks), "reports", "宁", "--lang", "zh", "--no-overview"])
     assert code == 0, capsys.readouterr().err
-    assert files_under(out) == ["assets/NotoSansSC-Regular.otf", "index.html", "zh/Ningxia.html", "zh/Ningxia.ipynb"]
+    assert files_under(out) == [
+        "assets/coop.css",
+        "assets/fonts/index.woff2",
+        "assets/fonts/zh-Ningxia.woff2",
+        "index.html",
+        "manifest.json",
+        "zh/Ningxia.facts.csv",
+        "zh/Ningxia.html",
+        "zh/Ningxia.ipynb",
+    ]  # the Chinese page's navigation is Chinese
     page = (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
-    assert 'url("../assets/NotoSansSC-Regular.otf")' in page  # Chinese renders without a system CJK font
+    assert '<html lang="zh">' in page
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'url("assets/NotoSansSC-Regular.otf")' in index
-    for html_text in (page, index):  # the CJK face leads every font stack the page sets
-        stacks = re.findall(r"font-family:([^;{}]+)[;}]", html_text.split("</head>")[0])
-        ours = [st for st in stacks if reports.CJK_FACE in st]
-        assert ours and all(st.lstrip().startswith(f'"{reports.CJK_FACE}"') for st in ours)
+    assert 'url("assets/fonts/index.woff2")' in index  # Chinese renders without a system CJK font
+    assert '<section lang="zh"><h2>中文</h2>' in index
     nb = json.loads((out / "zh" / "Ningxia.ipynb").read_text(encoding="utf-8"))
     assert nb["metadata"]["papermill"]["parameters"] == {"region": "Ningxia", "lang": "zh"}
     assert "REGION=Ningxia LANG=zh" in (out / "zh" / "Ningxia.html").read_text(encoding="utf-8")
@@ -550,15 +566,13 @@ def test_read_only_output_folder_is_one_line_and_exit_2(tmpfs, capsys):
 
 
 def test_a_really_full_disk_stops_the_build_with_one_line(tmpfs, faults, tmp_path, monkeypatch, capsys):
-    """A tmpfs with room for the font and a little more: the build stops at the first report that does not fit."""
-    nb_dir, _ = faults()
-    from coop_analysis.plots import cjk_font_path
+    """A small tmpfs, nearly full: the build stops at the first report that does not fit."""
+    from coop_analysis.pages import install_assets
 
-    font = cjk_font_path()
-    disk = tmpfs("full", f"size={font.stat().st_size + 2 * 1024 * 1024}")
+    nb_dir, _ = faults(Gansu="big", Ningxia="big")
+    disk = tmpfs("full", "size=2m")
     out = disk / "out"
-    (out / "assets").mkdir(parents=True)
-    shutil.copy(font, out / "assets" / "NotoSansSC-Regular.otf")
+    install_assets(out)  # the stylesheet is there already
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     (disk / "filler").write_bytes(b"\0" * max(0, free - 150 * 1024))  # room for an index, not for a page
     monkeypatch.setattr(runner, "plan_jobs", _with_notebooks(runner.plan_jobs, nb_dir))

@@ -61,6 +61,11 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     ),
     (
         f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "raw", "九" * 309 + "家"),  # once an OverflowError
+        ["facts.csv", "line 2", "column 'raw'", "expected a quantity", "too long"],
+    ),
+    (
+        f"{CUR}/facts.csv",
         lambda p: _edit(p, 0, "raw", "40项"),
         ["facts.csv", "line 2", "column 'raw'", "does not occur in its quote"],
     ),
@@ -186,3 +191,19 @@ def test_loader_rejects_a_broken_file(project_copy: Path) -> None:
 def test_validate_cli_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
     assert "all checks passed" in capsys.readouterr().out
+
+
+def test_coverage_makes_an_unparsed_mention_a_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mention the extractor cannot read is not dropped: it is a gap with its reason (or waived)."""
+    import pandas as pd
+
+    from coop_analysis import validate
+
+    monkeypatch.setattr(validate, "source_text", lambda doc_id: "签约项目12项，债务超过3兆元。")
+    facts = pd.DataFrame(columns=["doc_id", "fact_id", "quote", "raw", "value", "unit", "qualifier"])
+    waivers = pd.DataFrame(columns=["doc_id", "raw", "quote", "reason", "note"])
+    cov = validate.coverage("x", facts, waivers)
+    assert cov["status"].tolist() == ["gap", "gap"]
+    assert cov["note"].tolist() == ["", "unparsed: 兆 is 10^6 in mainland usage and 10^12 in Taiwan's; not read"]
+    waivers.loc[0] = ["x", "超过3兆元", "签约项目12项，债务超过3兆元。", "not_a_measure", ""]
+    assert validate.coverage("x", facts, waivers)["status"].tolist() == ["gap", "waived"]

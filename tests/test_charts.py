@@ -24,7 +24,8 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path as MplPath
 
-from coop_analysis import plots
+from coop_analysis import charts as plots
+from coop_analysis.charts import fonts, layout
 from coop_analysis.paths import reference_dir
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -81,7 +82,7 @@ def test_cjk_font_file_exists_and_registers() -> None:
 
 
 def test_missing_font_package_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plots, "_CJK_FONT_MODULE", "no_such_font_package_xyz")
+    monkeypatch.setattr(fonts, "_CJK_FONT_MODULE", "no_such_font_package_xyz")
     with pytest.raises(plots.FontNotFoundError, match="pylopdf-fonts-zh-cn"):
         plots.cjk_font_path()
     assert issubclass(plots.FontNotFoundError, FileNotFoundError)
@@ -357,8 +358,8 @@ def test_heatmap_annotates_every_cell(strict: None, tmp_path: Path) -> None:
     ],
 )
 def test_compact_tick_labels(value: float, en: str, zh: str) -> None:
-    assert plots._compact_number(value, "en") == en
-    assert plots._compact_number(value, "zh") == zh
+    assert layout._compact_number(value, "en") == en
+    assert layout._compact_number(value, "zh") == zh
 
 
 def test_log_bar_chart_has_plain_tick_labels_and_no_minor_ticks(tmp_path: Path) -> None:
@@ -370,3 +371,10 @@ def test_log_bar_chart_has_plain_tick_labels_and_no_minor_ticks(tmp_path: Path) 
     assert labels and not any("$" in t for t in labels)  # no mathtext
     assert "1M" in labels
     assert len(ax.xaxis.get_minorticklocs()) == 0
+
+
+def test_plots_is_the_charts_api_under_its_old_name() -> None:
+    from coop_analysis import plots as old
+
+    assert old.__all__ == plots.__all__
+    assert all(getattr(old, name) is getattr(plots, name) for name in old.__all__)

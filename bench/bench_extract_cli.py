@@ -1,0 +1,100 @@
+"""Benchmark: ``coop-analysis extract`` end to end through the command line, 1–50 MB.
+
+Prints its numbers; asserts nothing about time (compare within one run).
+
+The input is the generated corpus of ``make_corpus.py`` (one paragraph or heading per
+line; the same text for every size, cut at a line end after N MB), so the sizes differ
+only in length. Each size runs ``coop-analysis extract FILE --format csv`` (and, with
+``--table``, the default table format) in a fresh process whose output goes to
+/dev/null; the wrapper reports the child's wall time and peak resident memory
+(``ru_maxrss``). A one-line input measures the fixed cost (interpreter, imports,
+loading the curated tables), which the "net" columns subtract.
+
+MB = 10**6 bytes of UTF-8 input. Targets: ≥ 1 MB/s end to end, time growing linearly
+with size, peak memory ≤ 10× the input. The corpus follows the project's own quantity
+contract: it measures speed, not accuracy.
+
+    python bench/bench_extract_cli.py [--sizes 1 5 10 20 50] [--table] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_corpus import make_corpus
+
+_CHILD = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+seconds = time.perf_counter() - t
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "rc": run.returncode, "err": run.stderr[-300:]}))
+"""
+
+
+def _cut(corpus: Path, out: Path, n_bytes: int) -> int:
+    """Write the first ``n_bytes`` of ``corpus`` to ``out``, ending at a line end; return the size."""
+    with corpus.open("rb") as src, out.open("wb") as dst:
+        data = src.read(n_bytes)
+        data = data[: data.rfind(b"\n") + 1] if len(data) == n_bytes else data
+        dst.write(data)
+    return out.stat().st_size
+
+
+def _run(cli: str, path: Path, fmt: str, max_mb: float) -> dict[str, float]:
+    cmd = [cli, "extract", str(path), "--format", fmt, "--max-mb", str(max_mb)]
+    out = subprocess.run([sys.executable, "-c", _CHILD, *cmd], capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    if result["rc"] != 0:
+        raise SystemExit(f"extract failed on {path.name}: {result['err']}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 10, 20, 50], help="input sizes in MB")
+    parser.add_argument("--table", action="store_true", help="also time the default table format")
+    parser.add_argument("--keep", help="folder for the corpus and inputs (default: a temporary one, removed)")
+    args = parser.parse_args(argv)
+    cli = shutil.which("coop-analysis", path=str(Path(sys.executable).parent)) or "coop-analysis"
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-extract-cli-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus = folder / "corpus.txt"
+        if not corpus.exists() or corpus.stat().st_size < max(args.sizes) * 1e6:
+            print(f"generating a {max(args.sizes):g} MB corpus …", flush=True)
+            make_corpus(folder, target_bytes=int(max(args.sizes) * 1e6) + 100_000)
+        tiny = folder / "one-line.txt"
+        tiny.write_text("签约3家企业。\n", encoding="utf-8")
+        formats = ["csv", "table"] if args.table else ["csv"]
+        fixed = {fmt: _run(cli, tiny, fmt, 1) for fmt in formats}
+        for fmt in formats:
+            print(f"fixed cost ({fmt}, one-line input): {fixed[fmt]['seconds']:.2f} s, "
+                  f"peak {fixed[fmt]['peak_mb']:.0f} MB")  # fmt: skip
+        print(f"{'format':>6} {'MB':>6} {'seconds':>8} {'MB/s':>6} {'net s':>7} {'net MB/s':>8} {'s/MB':>6} "
+              f"{'peak MB':>8} {'peak/input':>10}")  # fmt: skip
+        for mb in args.sizes:
+            path = folder / f"input-{mb:g}mb.txt"
+            size = _cut(corpus, path, int(mb * 1e6)) / 1e6
+            for fmt in formats:
+                r = _run(cli, path, fmt, max(100, 2 * mb))
+                net = r["seconds"] - fixed[fmt]["seconds"]
+                print(f"{fmt:>6} {size:6.2f} {r['seconds']:8.2f} {size / r['seconds']:6.2f} {net:7.2f} "
+                      f"{size / net:8.2f} {r['seconds'] / size:6.2f} {r['peak_mb']:8.0f} "
+                      f"{r['peak_mb'] / size:10.1f}", flush=True)  # fmt: skip
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,117 @@
+"""The fixed text of the report pages — section headings and their one-line intros — per language.
+
+A report notebook shows each section with one call, so a Chinese page reads
+Chinese from top to bottom and an English page English::
+
+    sections.show("key_figures", lang)     # "## Key figures" + intro, or "## 主要数字" + 导语
+
+The notebooks' own Markdown cells are for people reading the notebook in
+JupyterLab; the pages hide cells tagged ``hide-in-page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coop_analysis.narrative import check_lang
+
+__all__ = ["SECTIONS", "Section", "section", "show"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section heading with an optional intro, in one language; displays as Markdown."""
+
+    heading: str
+    intro: str = ""
+
+    def markdown(self) -> str:
+        return f"## {self.heading}" + (f"\n\n{self.intro}" if self.intro else "")
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __str__(self) -> str:
+        return self.markdown()
+
+
+#: key → (English, Chinese) as (heading, intro).
+SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    # region report
+    "key_figures": (
+        (
+            "Key figures",
+            "Each figure keeps the qualifier of its source: ≈ about, < nearly, > more than, ≤ up to; "
+            "ranges stay ranges (11–19). The figure as written is in the last column.",
+        ),
+        ("主要数字", "数字保留原文的限定词（约、近、超过、余、不到等），区间仍为区间；最后一列为原文写法。"),
+    ),
+    "charts": (
+        (
+            "Charts",
+            "Cooperation links on the map; figures on a log scale, approximate ones hatched. "
+            "Amounts keep the currency the source states.",
+        ),
+        ("图表", "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额保留原文币种。"),
+    ),
+    "initiatives": (("Initiatives and mechanisms", ""), ("合作项目与机制", "")),
+    "partners": (
+        (
+            "Partners and official pairings",
+            "The official East–West cooperation pairs and counterpart support next to the partners the sources name.",
+        ),
+        ("合作方与官方结对", "官方东西部协作结对和对口支援关系，与资料中出现的合作方对照。"),
+    ),
+    "organizations": (("Organizations", ""), ("机构", "")),
+    "timeline": (("Timeline", ""), ("大事记", "")),
+    "sources": (
+        (
+            "Sources",
+            "Each fact with the figure as written and the sentence of the source it comes from, verbatim.",
+        ),
+        ("数据来源", "每项数据的原文写法及其出处原句（照录）。"),
+    ),
+    # national overview
+    "flows": (
+        (
+            "East→West links",
+            "Arrows run from the eastern partner to the western province; the wider the arrow, the more initiatives.",
+        ),
+        ("东西部合作流向", "箭头由东部合作方指向西部省份，合作项目越多，箭头越宽。"),
+    ),
+    "amounts": (
+        (
+            "Amounts and counts across provinces",
+            "Log scale; approximate figures hatched. Amounts keep their stated currency.",
+        ),
+        ("各地金额与数量", "对数刻度；约数以斜线标出。金额保留原文币种。"),
+    ),
+    "mechanisms": (("Mechanisms by province", ""), ("各省合作机制", "")),
+    "pairs": (
+        (
+            "Official pairs in the sources",
+            "The East–West cooperation pairs and counterpart-support pairs, with the number of "
+            "initiatives the sources hold for each.",
+        ),
+        ("官方结对覆盖情况", "东西部协作结对与对口支援结对，以及资料中各结对的合作项目数。"),
+    ),
+}
+
+
+def section(key: str, lang: str = "en") -> Section:
+    """The heading and intro of section ``key`` in ``lang``.
+
+    Raises:
+        KeyError: an unknown section (the message lists the known ones).
+        ValueError: ``lang`` is not ``"en"`` or ``"zh"``.
+    """
+    lang = check_lang(lang)
+    if key not in SECTIONS:
+        raise KeyError(f"unknown section {key!r}; known: {', '.join(sorted(SECTIONS))}")
+    en, zh = SECTIONS[key]
+    return Section(*(zh if lang == "zh" else en))
+
+
+def show(key: str, lang: str = "en") -> Section:
+    """What a notebook cell returns to show section ``key`` (displays as Markdown)."""
+    return section(key, lang)

@@ -1,0 +1,108 @@
+"""The pages' Chinese font: Noto Sans SC cut down to the characters a page shows.
+
+Pages draw Latin text in the reader's system fonts and Chinese from one face,
+``CJK_FACE``, limited to the CJK ranges (``unicode-range``). The face is the
+reader's own installed CJK font when it has one of the :data:`LOCAL_CJK`
+names, else a WOFF2 subset of the shipped Noto Sans SC (SIL Open Font
+License, from ``pylopdf-fonts-zh-cn``) holding only the page's characters — a
+few dozen KB instead of the 8 MB file. A page without Chinese declares no face
+and loads no font.
+
+Subsetting the full font costs ~0.8 s (most of it reading its CFF table), so
+:class:`Subsetter` cuts it once to the union of all pages' characters and each
+page from that small font. Output bytes depend only on the characters: the
+font's timestamp is kept, not recalculated.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["CJK_FACE", "LOCAL_CJK", "UNICODE_RANGE", "Subsetter", "cjk_chars", "font_face_css"]
+
+#: Family name of the pages' CJK face.
+CJK_FACE = "coop-analysis CJK"
+#: Installed fonts used before the shipped subset (``local()``), in order.
+LOCAL_CJK = ("Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei")
+#: CJK punctuation and ideographs, full-width forms: the characters the face serves.
+_RANGES = (
+    (0x2E80, 0x2FDF),
+    (0x3000, 0x303F),
+    (0x31C0, 0x31EF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFFEF),
+)
+UNICODE_RANGE = ",".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in _RANGES)
+_CJK_RE = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _RANGES) + "]")
+# what is not text a reader sees: embedded images, styles, comments
+_NOT_TEXT_RE = re.compile(r"data:[^\"')\s]+|<style\b.*?</style>|<!--.*?-->", re.S | re.I)
+
+
+def cjk_chars(html_or_text: str) -> set[str]:
+    """The characters of ``html_or_text`` in the CJK face's ranges (images and styles ignored)."""
+    return set(_CJK_RE.findall(_NOT_TEXT_RE.sub("", html_or_text)))
+
+
+def font_face_css(font_url: str | None) -> str:
+    """The ``@font-face`` rule of a page whose subset is at ``font_url`` (``""`` for a page without Chinese)."""
+    if font_url is None:
+        return ""
+    local = ",".join(f'local("{name}")' for name in LOCAL_CJK)
+    return (
+        f'@font-face{{font-family:"{CJK_FACE}";src:{local},url("{font_url}") format("woff2");'
+        f"unicode-range:{UNICODE_RANGE};font-display:swap;}}"
+    )
+
+
+def _font_path() -> Path:
+    from coop_analysis.charts.fonts import cjk_font_path
+
+    return cjk_font_path()
+
+
+class Subsetter:
+    """Cut Noto Sans SC to the characters of many pages: once to their union, then per page.
+
+    Args:
+        chars: every character any page will ask for (a superset is fine).
+        source: font file (default: the shipped Noto Sans SC).
+    """
+
+    def __init__(self, chars: Iterable[str], source: Path | None = None) -> None:
+        self._source = Path(source) if source is not None else _font_path()
+        self._chars = frozenset(chars)
+        self._union: bytes | None = None
+
+    def _cut(self, font_file: Path | io.BytesIO, chars: Iterable[str], flavor: str | None) -> bytes:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+
+        options = subset.Options()
+        options.flavor = flavor
+        options.name_IDs = ["*"]  # keep the copyright and licence records (OFL)
+        options.name_languages = ["*"]
+        options.layout_features = ["*"]  # vertical forms, punctuation width
+        font = TTFont(font_file, recalcTimestamp=False, lazy=True)
+        cutter = subset.Subsetter(options)
+        cutter.populate(text="".join(sorted(chars)))
+        cutter.subset(font)
+        font.flavor = flavor
+        buf = io.BytesIO()
+        font.save(buf)
+        return buf.getvalue()
+
+    def font(self, chars: Iterable[str]) -> bytes:
+        """WOFF2 bytes of the font holding ``chars`` (each must be among the union given at creation)."""
+        wanted = set(chars)
+        missing = wanted - self._chars
+        if missing:
+            raise ValueError(f"characters not announced to the Subsetter: {''.join(sorted(missing))!r}")
+        if self._union is None:
+            self._union = self._cut(self._source, self._chars, None)
+        return self._cut(io.BytesIO(self._union), wanted, "woff2")

@@ -1,0 +1,44 @@
+"""pagecheck: what a reader would flag on a page, found without a browser."""
+
+from __future__ import annotations
+
+from coop_analysis.pagecheck import check_page
+
+
+def _page(lang: str, body: str) -> str:
+    return f'<!DOCTYPE html><html lang="{lang}"><head><title>标题 title</title></head><body>{body}</body></html>'
+
+
+def test_a_clean_page_in_each_language_passes():
+    en = _page(
+        "en",
+        '<h2>Key figures</h2><p>About US$600,000.</p><td lang="zh">约60万美元</td>'
+        '<a lang="zh" href="x">中文</a><img src="a.png" alt="Map of links">',
+    )
+    zh = _page(
+        "zh", '<h2>主要数字</h2><p>约60万美元（F006），CSV 下载。</p><a lang="en" href="x">English version here</a>'
+    )
+    assert check_page(en) == [] and check_page(zh) == []
+
+
+def test_each_kind_of_problem_is_named():
+    problems = check_page(
+        _page(
+            "en",
+            "<h2>Key figures · 主要数字</h2><p>kind: east_west_cooperation</p><p>Beijing|Shanghai</p>"
+            '<img src="a.png"><img src="b.png" alt="No description has been provided for this image">'
+            "<style>.x_y{}</style><!-- 中文 comment -->",
+        )
+    )
+    assert problems == [
+        "Chinese in English text: 'Key figures · 主要数字'",
+        "identifier shown to readers: 'east_west_cooperation' in 'kind: east_west_cooperation'",
+        "'|' in visible text: 'Beijing|Shanghai'",
+        "image without alt text: 'a.png'",
+        "image without alt text: 'b.png'",
+    ]
+    zh = check_page(_page("zh", "<p>Each fact with the figure as written.</p>"))
+    assert zh == [
+        "English in Chinese text: 'Each fact with the figure as written' in 'Each fact with the figure as written.'"
+    ]
+    assert check_page("<html><body>x</body></html>") == ["the page declares lang='', expected 'en' or 'zh'"]

@@ -1,0 +1,230 @@
+"""Report pages without a browser: markdown without TeX, phone tables, navigation, fonts, index, CSV."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coop_analysis import pages, profiles
+from coop_analysis.webfont import UNICODE_RANGE, Subsetter, cjk_chars, font_face_css
+
+from .conftest import files_under
+
+
+def test_markdown_keeps_dollar_signs_and_escapes_raw_html():
+    out = pages.markdown_html("about US$600,000 … under US$200,000 <script>x</script>")
+    assert "US$600,000" in out and "US$200,000" in out  # no TeX: "$…$" is text
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.1万余人", "约3.5亿元", "超过2000项", "2021年5月12日", "2025年3月底", "12 May 2021", "3.5 million", "20%以上"],
+)
+def test_figures_and_dates_are_kept_whole(text):
+    out = pages.markdown_html(f"见 {text} 。")
+    kept = re.findall(r'<span class="nw">([^<]*)</span>', out)
+    assert kept and text.startswith(kept[0][:2]) and len(kept[0]) >= len(text) - 2, out
+
+
+def test_plain_numbers_and_code_are_left_alone():
+    assert "nw" not in pages.markdown_html("In 2021 there were 12 of them.")
+    assert "nw" not in pages.markdown_html("`1.1万余人`")
+
+
+def test_tables_get_labels_for_phones():
+    frame = pd.DataFrame({"fact": ["F1"], "figure": ["> 2,000"], "as of": ["2025-03"]})
+    out = pages.table_html(frame.to_html(index=False, border=0))
+    assert out.startswith('<div class="table"><table class="stack">')
+    for label, value in (("fact", "F1"), ("figure", "&gt; 2,000"), ("as of", "2025-03")):
+        assert re.search(f'data-label="{label}">(<span class="nw">)?{value}<', out), label
+    narrow = pages.table_html(frame[["fact", "figure"]].to_html(index=False))
+    assert 'class="stack"' not in narrow and "data-label" in narrow
+
+
+# ----------------------------------------------------------------------------- a small site by hand
+
+
+def _page(lang: str, title: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><title>{title}</title>'
+        "<!--coop:font--><!--/coop:font--></head><body><!--coop:nav--><!--/coop:nav-->"
+        f"<main>{body}</main><!--coop:foot--><!--/coop:foot--></body></html>"
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    for lang, stem, body in (
+        ("en", "overview", "<p>All provinces</p>"),
+        ("en", "Gansu", "<p>Gansu, with a quote: 陇原</p>"),
+        ("en", "Beijing", "<p>Beijing only in Latin</p>"),
+        ("en", "Ningxia", "<p>Ningxia</p>"),
+        ("zh", "Ningxia", "<p>宁夏报告</p>"),
+    ):
+        (tmp_path / lang).mkdir(exist_ok=True)
+        (tmp_path / lang / f"{stem}.html").write_text(_page(lang, stem, body), encoding="utf-8")
+    (tmp_path / "en" / "Gansu.facts.csv").write_bytes(b"x")
+    return tmp_path
+
+
+def _nav(page: str) -> str:
+    return re.search(r"<!--coop:nav-->(.*?)<!--/coop:nav-->", page, re.S).group(1)
+
+
+def test_navigation_links_only_to_pages_that_exist(site):
+    pages.finish_site(site)
+    read = {p: (site / p).read_text(encoding="utf-8") for p in ("en/Ningxia.html", "en/Gansu.html", "zh/Ningxia.html")}
+    ningxia = _nav(read["en/Ningxia.html"])
+    assert 'href="../index.html"' in ningxia
+    assert '<a href="../zh/Ningxia.html" lang="zh" hreflang="zh">中文</a>' in ningxia
+    assert 'rel="prev" href="Gansu.html"' in ningxia and 'rel="next"' not in ningxia  # overview, east, west
+    gansu = _nav(read["en/Gansu.html"])
+    assert "zh/Gansu" not in gansu  # no Chinese Gansu page was built
+    assert 'rel="prev" href="Beijing.html"' in gansu and 'rel="next" href="Ningxia.html"' in gansu
+    zh = _nav(read["zh/Ningxia.html"])
+    assert '<a href="../en/Ningxia.html" lang="en" hreflang="en">English</a>' in zh and "全部报告" in zh
+    assert 'rel="prev"' not in zh and 'rel="next"' not in zh
+    assert 'href="Gansu.facts.csv" download' in read["en/Gansu.html"]
+    assert "facts.csv" not in read["en/Ningxia.html"]  # no CSV there: no link
+
+
+def test_fonts_only_for_pages_with_chinese_and_only_their_characters(site):
+    pages.finish_site(site)
+    assert sorted(p for p in files_under(site) if p.endswith(".woff2")) == [
+        "assets/fonts/en-Gansu.woff2",  # a quote in Chinese
+        "assets/fonts/en-Ningxia.woff2",  # its language link says 中文
+        "assets/fonts/index.woff2",
+        "assets/fonts/zh-Ningxia.woff2",
+    ]  # not en-overview or en-Beijing: no Chinese there
+    beijing = (site / "en" / "Beijing.html").read_text(encoding="utf-8")
+    assert "@font-face" not in beijing and not (site / "assets/fonts/en-Beijing.woff2").exists()
+    gansu = (site / "en" / "Gansu.html").read_text(encoding="utf-8")
+    assert 'url("../assets/fonts/en-Gansu.woff2") format("woff2")' in gansu
+    from fontTools.ttLib import TTFont
+
+    for page, font in (("en/Gansu.html", "en-Gansu"), ("zh/Ningxia.html", "zh-Ningxia"), ("index.html", "index")):
+        cmap = TTFont(io.BytesIO((site / "assets" / "fonts" / f"{font}.woff2").read_bytes())).getBestCmap()
+        shown = cjk_chars((site / page).read_text(encoding="utf-8"))
+        assert shown and {ord(c) for c in shown} <= set(cmap), page
+        assert len(cmap) < len(shown) + 40, page  # a subset: the page's characters, not the whole font
+
+
+def test_finish_is_deterministic_and_drops_fonts_of_removed_pages(site):
+    pages.finish_site(site)
+    first = {p: (site / p).read_bytes() for p in files_under(site)}
+    pages.finish_site(site)
+    assert {p: (site / p).read_bytes() for p in files_under(site)} == first
+    (site / "en" / "Gansu.html").unlink()
+    pages.finish_site(site)
+    assert not (site / "assets" / "fonts" / "en-Gansu.woff2").exists()
+    assert 'href="Gansu.html"' not in (site / "en" / "Ningxia.html").read_text(encoding="utf-8")
+
+
+def test_a_page_from_an_older_version_is_left_alone(site):
+    old = "<html><body>old page</body></html>"
+    (site / "en" / "Tibet.html").write_text(old, encoding="utf-8")
+    pages.finish_site(site)
+    assert (site / "en" / "Tibet.html").read_text(encoding="utf-8") == old
+
+
+def test_index_groups_reports_by_language_and_macro_region(site):
+    index = pages.finish_site(site).read_text(encoding="utf-8")
+    en = index[index.index('<section lang="en">') : index.index('<section lang="zh">')]
+    heads = re.findall(r"<h3>([^<]*)</h3>", en)
+    assert heads == ["National", "Eastern provinces", "Western provinces"]
+    assert en.index("en/overview.html") < en.index("en/Beijing.html") < en.index("en/Gansu.html")
+    zh = index[index.index('<section lang="zh">') :]
+    assert re.findall(r"<h3>([^<]*)</h3>", zh) == ["西部地区"] and ">宁夏</a>" in zh
+    assert "UTC" not in index and not re.search(r"\d{2}:\d{2}", index)  # no build time: same inputs, same bytes
+
+
+def test_index_counts_read_like_prose():
+    assert pages._counts({"n_facts": 1, "n_initiatives": 3}, "en") == "1 fact · 3 initiatives"
+    assert pages._counts({"n_facts": 14, "n_initiatives": 1}, "zh") == "14 项数据 · 1 个合作项目"
+
+
+def test_facts_csv_opens_in_excel_and_holds_the_reports_facts():
+    data = pages.facts_csv("Ningxia")
+    assert data.startswith("\ufeff".encode())
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    facts = profiles.region_profile("Ningxia").facts
+    assert list(table["fact_id"]) == list(facts["fact_id"])
+    assert {"raw", "quote", "qualifier", "source_title", "source_date"} <= set(table.columns)
+    assert table["source_title"].notna().all()
+    overview = pd.read_csv(io.BytesIO(pages.facts_csv(pages.OVERVIEW)), encoding="utf-8-sig")
+    assert len(overview) > len(table)
+
+
+def test_subsetter_is_exact_and_refuses_unannounced_characters():
+    from fontTools.ttLib import TTFont
+
+    cutter = Subsetter("东西部科技合作宁夏")
+    first, again = cutter.font("宁夏"), cutter.font("宁夏")
+    assert first == again and first[:4] == b"wOF2"
+    cmap = TTFont(io.BytesIO(first)).getBestCmap()
+    assert {ord("宁"), ord("夏")} <= set(cmap) and ord("东") not in cmap
+    with pytest.raises(ValueError, match="not announced"):
+        cutter.font("甘")
+
+
+def test_font_face_serves_only_cjk():
+    assert font_face_css(None) == ""
+    css = font_face_css("../assets/fonts/x.woff2")
+    assert css.index('local("Noto Sans SC")') < css.index('url("../assets/fonts/x.woff2")')  # reader's own first
+    assert f"unicode-range:{UNICODE_RANGE}" in css and "U+0" not in UNICODE_RANGE  # Latin keeps system fonts
+
+
+def test_render_page_is_lean_and_takes_images_out():
+    import nbformat
+
+    png = b"\x89PNG\r\n\x1a\nfake"
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("secret_code_marker()")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": __import__("base64").b64encode(png).decode(), "text/plain": "<Chart>"},
+            metadata={"image/png": {"width": 800, "height": 600, "alt": "Links of Ningxia <&>"}},
+        ),
+        nbformat.v4.new_output("display_data", data={"text/markdown": "about US$600,000 … under US$200,000"}),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nText with 1.1万余人."), code]
+    page = pages.render_page(nb, "T <1>", pages.make_exporter(), lang="zh", stem="Ningxia")
+    assert page.files == {"Ningxia_files/fig1-0.png": png}
+    html = page.html
+    assert '<html lang="zh">' in html and "<title>T &lt;1&gt;</title>" in html
+    img = re.search(r"<img [^>]*>", html).group(0)
+    for attr in ('src="Ningxia_files/fig1-0.png"', 'alt="Links of Ningxia &lt;&amp;&gt;"', 'width="800"'):
+        assert attr in img
+    assert "US$600,000 … under US$200,000" in html
+    for absent in ("secret_code_marker", "<script", "http", "base64", "jp-"):
+        assert absent not in html, absent
+    assert all(f"<!--coop:{slot}--><!--/coop:{slot}-->" in html for slot in ("nav", "font", "foot"))
+
+
+def test_finish_removes_figures_a_page_no_longer_shows(site):
+    folder = site / "en" / "Gansu_files"
+    folder.mkdir()
+    (folder / "fig1-0.png").write_bytes(b"used")
+    (folder / "fig9-0.png").write_bytes(b"old")
+    page = site / "en" / "Gansu.html"
+    page.write_text(page.read_text().replace("</main>", '<img src="Gansu_files/fig1-0.png" alt="x"></main>'))
+    pages.finish_site(site)
+    assert sorted(p.name for p in folder.iterdir()) == ["fig1-0.png"]
+
+
+def test_fact_ids_link_to_their_quote():
+    prose = pages.markdown_html("≈ US$600,000 [F006]; 1.1万余人（F017）; not F0067x or XF006")
+    assert '[<a class="fact" href="#F006">F006</a>]' in prose and '（<a class="fact" href="#F017">F017</a>）' in prose
+    assert "F0067x" in prose and 'href="#F0067' not in prose and "XF006" in prose
+    sources = pd.DataFrame({"fact": ["F006", "F017"], "as written": ["约60万美元", "1.1万余人"], "quote": ["a", "b"]})
+    html = pages.table_html(sources.to_html(index=False))
+    assert '<tr id="F006">' in html and '<tr id="F017">' in html
+    other = pd.DataFrame({"fact": ["F006"], "figure": ["≈ US$600,000"], "as of": ["2024"]})
+    html = pages.table_html(other.to_html(index=False))
+    assert "<tr id=" not in html and '<a class="fact" href="#F006">F006</a>' in html  # only the quotes are targets
