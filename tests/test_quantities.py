@@ -133,6 +133,12 @@ def test_parse_rejects_non_strings() -> None:
 @given(st.integers(min_value=0, max_value=10**12))
 def test_chinese_numerals_round_trip(n: int) -> None:
     words = cn2an.an2cn(n, "low")
+    if n >= 10**8 and (n // 10**4) % 10**4 == 0 and n % 10**4 >= 1000:
+        # cn2an leaves out the 零 after 亿 here (100,005,000 → 一亿五千, not 一亿零五千), which
+        # also reads as 一亿五千万 (150,000,000): refused as ambiguous, never misread
+        with pytest.raises(QuantityError, match="may be"):
+            parse_quantity(f"{words}家")
+        return
     assert parse_quantity(f"{words}家").value == n
 
 
