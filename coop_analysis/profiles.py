@@ -217,7 +217,7 @@ def event_place(place_zh: object, province: object, lang: str = "en") -> str:
     if not place:
         return prov
     try:
-        if str(resolve_province(place)["name_en"]) == prov:
+        if str(resolve_province(place, suggest=False)["name_en"]) == prov:  # a city: no suggestions needed
             return prov
     except UnknownRegionError:
         pass

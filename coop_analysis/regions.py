@@ -54,7 +54,7 @@ def _province_index_for(version: str) -> dict[str, int]:
     return index
 
 
-def resolve_province(name: str | int) -> pd.Series:
+def resolve_province(name: str | int, *, suggest: bool = True) -> pd.Series:
     """Return the province row for any name form.
 
     Accepts the full or short Chinese name (甘肃省, 甘肃), a one-character
@@ -62,7 +62,8 @@ def resolve_province(name: str | int) -> pd.Series:
     Province), an alias, or the administrative code (620000, "620000").
 
     Raises:
-        UnknownRegionError: nothing matches; the error lists close matches.
+        UnknownRegionError: nothing matches; the error lists close matches
+            (unless ``suggest`` is False: finding them costs a pinyin lookup).
     """
     prov = load_provinces()
     index = _province_index()
@@ -72,6 +73,8 @@ def resolve_province(name: str | int) -> pd.Series:
     for form in (key, _fold(key), key.removesuffix("省") if key.endswith("省") else None):
         if form is not None and form in index:
             return prov.iloc[index[form]]
+    if not suggest:
+        raise UnknownRegionError(name)
     suggestions = []
     for c in _close_names(key, index):
         label = prov.iloc[index[c]]["name_en"]

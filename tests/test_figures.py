@@ -72,3 +72,20 @@ def test_chart_renders_png_once(lang: str) -> None:
 
 def test_region_without_amounts_gets_no_empty_chart() -> None:
     assert figures.region_bars(profiles.region_profile("Hainan"), "money", "en") is None
+
+
+def test_chart_pixels_are_those_of_its_png() -> None:
+    """Charts are drawn to a raw buffer, not through a PNG: same pixels, also at sizes that round."""
+    import io
+
+    from PIL import Image
+
+    from coop_analysis.determinism import savefig
+
+    profile = profiles.region_profile("Shaanxi")
+    for chart in (figures.region_map(profile, "en"), figures.region_bars(profile, "count", "en")):
+        png = io.BytesIO()
+        savefig(chart.figure, png, format="png", dpi=chart.dpi * chart.scale)
+        expected = Image.open(io.BytesIO(png.getvalue()))
+        pixels = chart._pixels()
+        assert pixels.size == expected.size and pixels.tobytes() == expected.convert("RGBA").tobytes()

@@ -161,3 +161,10 @@ def test_find_places_agrees_with_the_regex_on_glued_names(parts: list[str]) -> N
     text = "".join(parts)
     found = find_places(text)
     assert list(zip(found["name"], found["start"], found["end"], strict=True)) == _regex_reference(text)
+
+
+def test_resolve_province_without_suggestions() -> None:
+    with pytest.raises(UnknownRegionError) as err:
+        resolve_province("宁厦", suggest=False)
+    assert err.value.suggestions == []
+    assert resolve_province("宁夏", suggest=False)["name_en"] == "Ningxia"
