@@ -30,39 +30,51 @@ class ReadyClient(AsyncKernelClient):  # type: ignore[misc]
     an IOPub message arrive, then reads IOPub until nothing has come for 0.2 s, so
     that no start-up message is taken for a cell's output. A kernel publishes
     ``status: idle`` for a request after everything else it publishes for it, in
-    order, so this client reads IOPub until the ``idle`` of its last
-    ``kernel_info`` request instead (or 0.2 s of silence, as before).
+    order, so this client reads IOPub until the ``idle`` of one of its
+    ``kernel_info`` requests instead. IOPub is a subscription that connects a
+    moment after the kernel starts, and what the kernel publishes before that is
+    lost (often the ``idle`` of the first request): after :data:`RETRY` seconds
+    without it, the client asks again rather than waiting out 0.2 s of silence.
     """
+
+    #: Seconds to wait for an ``idle`` on IOPub before asking for ``kernel_info`` again.
+    RETRY = 0.05
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        requests: set[str] = set()
+        reply = None
         while True:
-            request = self.kernel_info()
+            last = self.kernel_info()
+            requests.add(last)
             try:
-                msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                while True:  # this request's reply (an earlier request's may come first)
+                    msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                    if msg["msg_type"] == "kernel_info_reply":
+                        reply = msg
+                        if msg["parent_header"].get("msg_id") == last:
+                            break
             except Empty:
-                msg = None
-            if msg is not None and msg["msg_type"] == "kernel_info_reply" and await self._idle_after(request):
-                self._handle_kernel_info_reply(msg)
+                pass
+            if reply is not None and await self._idle_after(requests):
+                self._handle_kernel_info_reply(reply)
                 return
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-    async def _idle_after(self, request: str) -> bool:
-        """Read IOPub up to the ``idle`` status of ``request``; False if IOPub stays silent (not connected yet)."""
-        seen = False
+    async def _idle_after(self, requests: set[str]) -> bool:
+        """Read IOPub up to the ``idle`` status of one of ``requests``; False after :data:`RETRY` s of silence."""
         while True:
             try:
-                msg = await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                msg = await ensure_async(self.iopub_channel.get_msg(timeout=self.RETRY))
             except Empty:
-                return seen
-            seen = True
+                return False
             if (
                 msg["msg_type"] == "status"
                 and msg["content"].get("execution_state") == "idle"
-                and msg["parent_header"].get("msg_id") == request
+                and msg["parent_header"].get("msg_id") in requests
             ):
                 return True
 
