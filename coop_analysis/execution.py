@@ -3,8 +3,8 @@
 Used by the batch runner (:mod:`coop_analysis.runner`), from several threads at
 once: papermill waits on a kernel process most of the time, so threads cost
 less than worker processes (no second interpreter importing papermill and
-nbconvert, no pickling). The nbconvert ``HTMLExporter`` is built once
-(:func:`export_html`).
+nbconvert, no pickling). The page exporter (:func:`coop_analysis.pages.make_exporter`)
+is built once (:func:`export_html`).
 
 papermill is called with no output path and no working-directory change:
 ``papermill.execute_notebook(cwd=...)`` changes the *process's* working
@@ -111,7 +111,7 @@ _export_lock = threading.Lock()
 
 
 def import_stack() -> dict[str, Any]:
-    """Import papermill, nbformat and nbconvert once per process; register the papermill engine.
+    """Import papermill and nbformat once per process; register the papermill engine.
 
     ``jsonschema`` imports ``rfc3987_syntax`` (if installed, as with jupyterlab)
     only to check the "iri" format, which builds a grammar and costs ~1.5 s;
