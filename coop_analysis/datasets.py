@@ -51,6 +51,7 @@ __all__ = [
     "load_metrics",
     "load_organizations",
     "load_pairings",
+    "load_participants",
     "load_places",
     "load_provinces",
     "load_sources",
@@ -314,6 +315,11 @@ def load_organizations() -> pd.DataFrame:
 def load_events() -> pd.DataFrame:
     """Dated events of the initiatives."""
     return load_table("events")
+
+
+def load_participants() -> pd.DataFrame:
+    """Who takes part in each initiative: province, city, organization or group, its side and whether it leads."""
+    return load_table("participants")
 
 
 # ---------------------------------------------------------------- sources

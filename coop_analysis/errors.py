@@ -61,3 +61,7 @@ class OutputError(CoopAnalysisError):
 
 class RevisionError(CoopAnalysisError, LookupError):
     """A git revision that is not in the repository (``coop-analysis diff``); the message says why."""
+
+
+class PeriodError(CoopAnalysisError, ValueError):
+    """A date or period that is not a real calendar date, or whose start is after its end."""

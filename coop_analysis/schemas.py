@@ -43,7 +43,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "mechanism": (
         "tech_commissioners", "joint_projects", "science_enclave", "co_built_park",
         "industrial_chain", "matchmaking_fair", "study_visit", "pilot_program", "fund",
-        "financial_services", "university_partnership", "platform",
+        "financial_services", "university_partnership", "platform", "academy_partnership",
+        "agreement", "expert_aid",
     ),
     "sector": (
         "agriculture", "biomedicine", "chemicals", "new_materials", "energy",
@@ -57,6 +58,12 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "metric_kind": ("count", "money", "share", "rate", "people"),
     "date_precision": ("day", "month", "early_month", "end_month", "year"),
     "waiver_reason": ("repeat", "time_span", "indefinite", "not_a_measure", "code", "heading"),
+    "initiative_status": ("reported", "planned"),
+    "date_bound": ("on", "since", "after"),
+    "participant_type": ("province", "city", "organization", "group"),
+    "participant_role": ("west", "east", "national", "organizer", "foreign"),
+    "subject_type": ("region", "initiative", "event", "organization", "city"),
+    "fact_level": ("region", "initiative", "event", "organization"),
 }  # fmt: skip
 
 
@@ -180,6 +187,7 @@ TABLES: dict[str, TableSpec] = {
                 "kind": _c(S, "count, money, share, rate or people", vocabulary="metric_kind"),
                 "description_en": _c(S, "what the metric measures"),
                 "description_zh": _c(S, "the same in Chinese"),
+                "rank": _c(I, "order in headlines and key figures among figures of one level (1 leads)", unique=True),
             },
             key="metric",
         ),
@@ -191,14 +199,19 @@ TABLES: dict[str, TableSpec] = {
                 "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "title_en": _c(S, "short title"),
                 "title_zh": _c(S, "short title in Chinese"),
-                "province": _c(S, "western province the story concerns (provinces.name_en)"),
-                "partners": _c(S, "partner provinces (provinces.name_en)", nullable=True, is_list=True),
+                "province": _c(S, "province whose cooperation it is: its western side's (without a western side, "
+                               "its lead's) (provinces.name_en; must agree with participants.csv)"),
+                "partners": _c(S, "provinces on the other side (provinces.name_en; the provinces of its participants "
+                               "with the opposite role in participants.csv)", nullable=True, is_list=True),
                 "partner_bodies": _c(S, "national or other non-provincial partners", nullable=True, is_list=True),
                 "mechanism": _c(S, "how the cooperation works", vocabulary="mechanism", is_list=True),
                 "sectors": _c(S, "sectors concerned", vocabulary="sector", is_list=True),
                 "start_date": _c(S, "ISO date, possibly partial", nullable=True, date=True),
+                "status": _c(S, "reported (done or under way, as the source reports it) or planned (the source announces it)",
+                             vocabulary="initiative_status"),
                 "section": _c(S, "heading of the source section it is told in"),
                 "summary_en": _c(S, "one-sentence summary"),
+                "summary_zh": _c(S, "the same in Chinese (our summary, not a quote)"),
                 "quote": _c(S, "verbatim sentence of the normalized source"),
             },
             key="initiative_id",
@@ -210,8 +223,19 @@ TABLES: dict[str, TableSpec] = {
                 "fact_id": _c(S, "identifier", unique=True),
                 "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
-                "province": _c(S, "province the fact concerns (provinces.name_en)"),
-                "partner": _c(S, "partner provinces (provinces.name_en)", nullable=True, is_list=True),
+                "subject_type": _c(S, "what the figure describes: a region's cooperation as a whole, an initiative, "
+                                   "an event, one organization or a city", vocabulary="subject_type"),
+                "subject": _c(S, "the subject: provinces.name_en (region), initiatives.initiative_id, "
+                              "events.event_id, organizations.org_id or places.place_zh (city)"),
+                "level": _c(S, "what the figure totals: the region's cooperation, an initiative (or a city's "
+                            "programme), one event, one organization; headlines lead with the widest",
+                            vocabulary="fact_level"),
+                "province": _c(S, "province the figure is counted for (provinces.name_en)"),
+                "partner": _c(S, "partner province(s) on the other side of what the figure describes "
+                              "(provinces.name_en); several: one figure they share, credited to none alone",
+                              nullable=True, is_list=True),
+                "counterpart": _c(S, "the other party when it is not a province: a national body or a foreign or "
+                                  "other group (participants.participant of the initiative)", nullable=True),
                 "metric": _c(S, "what is measured (metrics.metric)"),
                 "raw": _c(S, "the quantity as written, qualifier words included"),
                 "value": _c(F, "the number, scaled (万 1e4, 亿 1e8)"),
@@ -219,7 +243,10 @@ TABLES: dict[str, TableSpec] = {
                 "qualifier": _c(S, "exact, approx, nearly, over, up_to or range", vocabulary="qualifier"),
                 "low": _c(F, "lower bound where the qualifier gives one", nullable=True),
                 "high": _c(F, "upper bound where the qualifier gives one", nullable=True),
-                "as_of": _c(S, "date or period the figure refers to", nullable=True, date=True),
+                "period_start": _c(S, "first date the figure covers (ISO, possibly partial); empty for a figure "
+                                   "stated as of period_end", nullable=True, date=True),
+                "period_end": _c(S, "last date the figure covers, or the date it is stated as of (ISO, possibly "
+                                 "partial)", date=True),
                 "quote": _c(S, "verbatim sentence of the normalized source holding raw"),
                 "note": _c(S, "curator's note", nullable=True),
             },
@@ -260,6 +287,9 @@ TABLES: dict[str, TableSpec] = {
                 "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
                 "date": _c(S, "ISO date, possibly partial", date=True),
                 "date_precision": _c(S, "day, month, early_month, end_month or year", vocabulary="date_precision"),
+                "date_bound": _c(S, "on: it happened at date; since: at date or later; after: only after date "
+                                 "(the source gives no closer date)",
+                                 vocabulary="date_bound"),
                 "place_zh": _c(S, "place as written", nullable=True),
                 "province": _c(S, "where it happened (provinces.name_en)", nullable=True),
                 "what_en": _c(S, "what happened"),
@@ -267,6 +297,29 @@ TABLES: dict[str, TableSpec] = {
                 "quote": _c(S, "verbatim sentence"),
             },
             key="event_id",
+        ),
+        TableSpec(
+            "participants", "curated", "participants.csv",
+            "Who takes part in each initiative, on which side, and who runs it (one row per initiative and participant).",
+            {
+                "initiative_id": _c(S, "initiative (initiatives.initiative_id)"),
+                "participant": _c(S, "provinces.name_en (province), places.place_zh (city: a prefecture, district "
+                                  "or county), organizations.org_id (organization), or the source's words (group)"),
+                "participant_type": _c(S, "province, city, organization or group (unnamed, as the source says it)",
+                                       vocabulary="participant_type"),
+                "label_en": _c(S, "English name of a city or group (provinces and organizations are named in "
+                               "their tables)", nullable=True),
+                "province": _c(S, "province it belongs to (provinces.name_en); empty for national bodies and "
+                               "foreign or unplaced groups", nullable=True),
+                "role": _c(S, "west (western side), east (eastern partner), national (national body), organizer "
+                           "(organizer or reporter on neither side), foreign (foreign counterpart)",
+                           vocabulary="participant_role"),
+                "leads": _c(B, "runs the initiative (organizes or hosts it, or runs it jointly)"),
+                "part_en": _c(S, "what it does in the initiative (our summary)"),
+                "part_zh": _c(S, "the same in Chinese (our summary)"),
+                "doc_id": _c(S, "source (sources.doc_id)", pattern=DOC_ID_PATTERN),
+                "quote": _c(S, "verbatim sentence naming it in that role"),
+            },
         ),
     ]
 }  # fmt: skip
@@ -290,12 +343,13 @@ def _fks(target: str, target_column: str, *pairs: tuple[str, str]) -> list[Forei
 #: declared in the exported ``datapackage.json``.
 FOREIGN_KEYS: tuple[ForeignKey, ...] = (
     *_fks("sources", "doc_id", ("initiatives", "doc_id"), ("facts", "doc_id"), ("waivers", "doc_id"),
-          ("organizations", "doc_id"), ("events", "doc_id")),
+          ("organizations", "doc_id"), ("events", "doc_id"), ("participants", "doc_id")),
     *_fks("initiatives", "initiative_id", ("facts", "initiative_id"), ("events", "initiative_id"),
-          ("organizations", "initiatives")),
+          ("organizations", "initiatives"), ("participants", "initiative_id")),
     *_fks("provinces", "name_en", ("initiatives", "province"), ("initiatives", "partners"), ("facts", "province"),
           ("facts", "partner"), ("organizations", "province"), ("events", "province"),
-          ("pairings", "east_province"), ("pairings", "west_province"), ("places", "province_en")),
+          ("pairings", "east_province"), ("pairings", "west_province"), ("places", "province_en"),
+          ("participants", "province")),
     ForeignKey("facts", "metric", "metrics", "metric"),
     ForeignKey("places", "province_adcode", "provinces", "adcode"),
 )  # fmt: skip

@@ -9,7 +9,10 @@ Checks, each problem naming file, line, column and what was expected:
 * every fact's ``raw`` occurs in its quote and parses to the recorded
   value, unit, qualifier and bounds;
 * coverage: in every curated source, each quantity the extractor finds is a
-  fact or a waiver, and each fact is found by the extractor.
+  fact or a waiver, and each fact is found by the extractor;
+* attribution and periods (:mod:`coop_analysis.attribution_checks`): who takes
+  part on which side, what each fact is about and for whom it is counted, no
+  partner link without opposite sides, real dates and well-formed periods.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from coop_analysis.attribution_checks import attribution_problems
 from coop_analysis.datasets import _rel, read_validated, source_text, table_path
 from coop_analysis.errors import DataValidationError, QuantityError, SourceError
 from coop_analysis.extraction import extract_quantities
@@ -92,7 +96,7 @@ def _close(a: float | None, b: float | None) -> bool:
 
 
 def _check_quotes(report: ValidationReport, tables: dict[str, pd.DataFrame], texts: dict[str, str]) -> None:
-    for table in ("initiatives", "facts", "waivers", "organizations", "events"):
+    for table in ("initiatives", "facts", "waivers", "organizations", "events", "participants"):
         if table not in tables:
             continue
         frame = tables[table]
@@ -243,6 +247,7 @@ def validate_all() -> ValidationReport:
     _check_quotes(report, tables, texts)
     if "facts" in tables:
         _check_facts(report, tables["facts"])
+    report.problems.extend(attribution_problems(tables, _where))
 
     if "facts" in tables and "waivers" in tables:
         for doc_id in sorted(set(tables["facts"]["doc_id"]) & set(texts)):
