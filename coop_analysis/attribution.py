@@ -24,7 +24,7 @@ The rules, from ``participants.csv`` (one row per initiative and participant):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coop_analysis.schemas import LIST_SEP
 
@@ -39,6 +39,7 @@ __all__ = [
     "is_shared_with_partner",
     "lead_participants",
     "opposite",
+    "participant_rows",
     "partner_links",
     "province_sides",
     "public_participant",
@@ -70,6 +71,11 @@ def province_sides(participants: pd.DataFrame) -> dict[tuple[str, str], set[str]
         if row.role in SIDES and isinstance(row.province, str) and row.province:
             out.setdefault((row.initiative_id, row.province), set()).add(row.role)
     return out
+
+
+def participant_rows(participants: pd.DataFrame) -> dict[tuple[str, str], Any]:
+    """``{(initiative_id, participant): row}`` (rows as named tuples), for lookups in loops."""
+    return {(r.initiative_id, r.participant): r for r in participants.itertuples(index=False)}
 
 
 def side_of(participants: pd.DataFrame, initiative_id: str, province: str) -> str | None:
@@ -104,13 +110,13 @@ def partner_links(participants: pd.DataFrame) -> pd.DataFrame:
 def public_participant(row: object, organizations: pd.DataFrame) -> bool:
     """Whether a participant acts for a public body: a province, a city, or an
     organization of a public type (government, university, institute, platform, park)."""
-    ptype = getattr(row, "participant_type")
+    ptype = row.participant_type
     if ptype in ("province", "city"):
         return True
     if ptype != "organization":
         return False
     types = dict(zip(organizations["org_id"], organizations["type"], strict=True))
-    return types.get(getattr(row, "participant"), "") in PUBLIC_ORG_TYPES
+    return types.get(row.participant, "") in PUBLIC_ORG_TYPES
 
 
 def lead_participants(participants: pd.DataFrame, initiative_id: str) -> pd.DataFrame:
@@ -122,15 +128,15 @@ def lead_participants(participants: pd.DataFrame, initiative_id: str) -> pd.Data
 def is_shared_with_partner(fact: object) -> bool:
     """Whether a fact describes a cooperation with exactly one partner province, so it
     is shown for that partner too (its subject is the initiative or an event of it)."""
-    return getattr(fact, "subject_type") in ("initiative", "event") and len(_items(getattr(fact, "partner"))) == 1
+    return fact.subject_type in ("initiative", "event") and len(_items(fact.partner)) == 1
 
 
 def belongs_to(fact: object, province: str) -> str | None:
     """``own`` when the fact is counted for ``province``, ``partner`` when it is a
     cooperation figure shared with ``province`` as the one partner, else ``None``."""
-    if getattr(fact, "province") == province:
+    if fact.province == province:
         return "own"
-    if is_shared_with_partner(fact) and _items(getattr(fact, "partner")) == [province]:
+    if is_shared_with_partner(fact) and _items(fact.partner) == [province]:
         return "partner"
     return None
 

@@ -64,15 +64,21 @@ def _participant_problems(t: dict[str, pd.DataFrame], where: Where) -> list[str]
             if who not in provinces:
                 out.append(f"{where('participants', idx, parts, 'participant')}: {who!r} is not a provinces.name_en")
             elif prov != who:
-                out.append(f"{where('participants', idx, parts, 'province')}: expected {who!r} (the participant), got {prov!r}")
+                out.append(
+                    f"{where('participants', idx, parts, 'province')}: expected {who!r} (the participant), got {prov!r}"
+                )
         elif ptype == "city":
             if who not in places:
                 out.append(f"{where('participants', idx, parts, 'participant')}: {who!r} is not a places.place_zh")
             elif prov not in places[who]:
-                out.append(f"{where('participants', idx, parts, 'province')}: {who} is in {sorted(places[who])}, got {prov!r}")
+                out.append(
+                    f"{where('participants', idx, parts, 'province')}: {who} is in {sorted(places[who])}, got {prov!r}"
+                )
         elif ptype == "organization":
             if who not in org_ini:
-                out.append(f"{where('participants', idx, parts, 'participant')}: {who!r} is not an organizations.org_id")
+                out.append(
+                    f"{where('participants', idx, parts, 'participant')}: {who!r} is not an organizations.org_id"
+                )
             elif row["initiative_id"] not in org_ini[who]:
                 out.append(f"{where('participants', idx, parts, 'initiative_id')}: organizations.csv does not list "
                            f"{row['initiative_id']!r} among the initiatives of {who}")  # fmt: skip
@@ -165,7 +171,9 @@ def _fact_problems(t: dict[str, pd.DataFrame], where: Where) -> list[str]:
         if isinstance(counterpart, str) and counterpart:
             hit = mine[mine["participant"] == counterpart]
             if hit.empty:
-                out.append(f"{where('facts', idx, facts, 'counterpart')}: {counterpart!r} is not a participant of {iid}")
+                out.append(
+                    f"{where('facts', idx, facts, 'counterpart')}: {counterpart!r} is not a participant of {iid}"
+                )
             elif (hit["province"] == prov).any() and (hit["role"].isin(own)).any():
                 out.append(f"{where('facts', idx, facts, 'counterpart')}: {counterpart!r} is on {prov}'s own side")
     return out

@@ -8,7 +8,6 @@ reader can follow it back to the quote.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +51,9 @@ _MECHANISMS = {
     "financial_services": ("financial services", "金融服务"),
     "university_partnership": ("university partnership", "校地合作"),
     "platform": ("shared platform", "合作平台"),
+    "academy_partnership": ("academy–locality partnership", "院地合作"),
+    "agreement": ("cooperation agreement", "合作协议"),
+    "expert_aid": ("intellectual aid", "智力援助"),
 }
 _SECTORS = {
     "agriculture": ("agriculture", "农业"),
@@ -174,42 +176,6 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _headline_facts(profile: RegionProfile, n: int = 4) -> list[Any]:
-    """Up to ``n`` facts to lead with: money first (largest), then counts, one per initiative first."""
-    from coop_analysis.datasets import load_metrics
-
-    if len(profile.facts) == 0:
-        return []
-    metrics = load_metrics()
-    kinds = dict(zip(metrics["metric"], metrics["kind"], strict=True))
-    rank = {"money": 0, "count": 1, "people": 1, "share": 2, "rate": 3}
-    facts = sorted(
-        profile.facts.itertuples(index=False),
-        key=lambda f: (rank.get(kinds.get(f.metric, ""), 9), -(f.value if not math.isnan(f.value) else 0), f.fact_id),
-    )
-    chosen, seen = [], set()
-    for f in facts:
-        if f.initiative_id not in seen:
-            chosen.append(f)
-            seen.add(f.initiative_id)
-    chosen += [f for f in facts if f not in chosen]
-    return chosen[:n]
-
-
-def _fact_phrase(f: Any, lang: str) -> str:
-    from coop_analysis.datasets import load_metrics
-
-    metrics = load_metrics().set_index("metric")
-    if lang == "zh":
-        return f"{metrics.at[f.metric, 'description_zh']}{format_quantity(f, lang)}（{f.fact_id}）"
-    from coop_analysis.profiles import short_label
-
-    desc = short_label(str(metrics.at[f.metric, "description_en"]))
-    if desc[1:2].islower():
-        desc = desc[0].lower() + desc[1:]
-    return f"{format_quantity(f, lang)} — {desc} [{f.fact_id}]"
-
-
 def _labels(items: list[str], lang: str) -> list[str]:
     if lang == "en":
         return items
@@ -240,30 +206,12 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
             "science and technology cooperation for this province."
         )
     else:
+        from coop_analysis import story
+
         ini = profile.initiatives
-        own = ini[ini["province"] == profile.name]
-        partners = sorted(
-            {q for cell in own["partners"] for q in (cell.split(LIST_SEP) if isinstance(cell, str) else [])}
-        )
-        led_by = sorted(set(ini.loc[ini["province"] != profile.name, "province"]))
         mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
         sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
-        parts = []
-        if len(own):
-            parts.append(
-                f"牵头{len(own)}项合作" + (f"，合作方有{_join(_labels(partners, lang), lang)}" if partners else "")
-                if zh
-                else f"leads {len(own)} cooperation initiative(s) in the sources"
-                + (f", with partners {_join(partners, lang)}" if partners else "")
-            )
-        if led_by:
-            parts.append(
-                f"作为合作方参与{_join(_labels(led_by, lang), lang)}牵头的{len(ini) - len(own)}项合作"
-                if zh
-                else f"is a partner in {len(ini) - len(own)} initiative(s) led by {_join(led_by, lang)}"
-            )
-        sep = "；" if zh else "; "
-        paras.append(intro + ("" if zh else " ") + sep.join(parts) + ("。" if zh else "."))
+        paras.append(intro + ("" if zh else " ") + story.role_sentences(profile, lang))
         mech_txt = _join([mechanism_label(m, lang) for m in mech], lang)
         sec_txt = _join([sector_label(s, lang) for s in sectors], lang)
         paras.append(
@@ -271,9 +219,9 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
             if zh
             else f"Mechanisms: {mech_txt}." + (f" Sectors: {sec_txt}." if sectors else "")
         )
-        top = _headline_facts(profile)
+        top = story.headline_facts(profile)
         if top:
-            items = [_fact_phrase(f, lang) for f in top]
+            items = [story.fact_phrase(f, lang, profile.name) for f in top]
             paras.append(
                 ("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + ".")
             )
@@ -315,17 +263,27 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
     if len(beyond):
         labels = _join(list(beyond["label"]), lang)
         text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."
-    return text
+    from coop_analysis.story import pairing_scope
+
+    return text + ("" if zh else " ") + pairing_scope(lang)
 
 
 def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
-    """Fields for the report index: region, one-line headline, fact and initiative counts."""
-    top = _headline_facts(profile, 1)
-    n_ini = len(profile.initiatives)
+    """Fields for the report index: region, one-line headline, fact and initiative counts.
+
+    The headline is the region's leading figure (:func:`coop_analysis.story.headline_facts`:
+    its own cooperation totals first, never one organization's figure; for an eastern
+    province, what it does with a western partner), with whom and when; without one,
+    its initiatives and partners.
+    """
+    from coop_analysis import story
+
+    check_lang(lang)
+    top = story.headline_facts(profile, 1)
     if top:
-        line = _fact_phrase(top[0], lang)
-    elif n_ini:
-        line = f"{n_ini}项合作，暂无量化数据" if lang == "zh" else f"{n_ini} initiative(s), no quantified facts yet"
+        line = story.fact_phrase(top[0], lang, profile.name)
+    elif len(profile.initiatives):
+        line = story.no_figures_line(profile, lang)
     else:
         line = "资料中暂无记录" if lang == "zh" else "no records in the current sources"
     return {
@@ -383,7 +341,9 @@ HEADERS: dict[str, tuple[str, str]] = {
     "initiative": ("initiative", "合作项目"),
     "metric": ("metric", "指标"),
     "figure": ("figure", "数值"),
-    "as_of": ("as of", "时点"),
+    "whose": ("whose figure", "数据主体"),
+    "with_whom": ("with", "合作对象"),
+    "period": ("period", "时期"),
     "raw": ("as written", "原文数字"),
     "quote": ("quote", "原句"),
     "source": ("source", "来源"),
@@ -396,6 +356,13 @@ HEADERS: dict[str, tuple[str, str]] = {
     "mechanisms": ("mechanisms", "合作机制"),
     "sectors": ("sectors", "领域"),
     "since": ("since", "起始"),
+    "status": ("status", "状态"),
+    "summary": ("summary", "简介"),
+    "via": ("through", "参与方"),
+    "role": ("side", "角色"),
+    "published": ("published", "发布时间"),
+    "facts": ("facts", "数据条数"),
+    "firm_links": ("firm-only links", "仅企业层面关联"),
     "name": ("name", "名称"),
     "type": ("type", "类型"),
     "province": ("province", "省份"),
@@ -447,28 +414,47 @@ def overview_summary(lang: str = "en") -> str:
     """The national overview's opening text (Markdown)."""
     from coop_analysis.datasets import load_facts, load_initiatives, load_sources
     from coop_analysis.profiles import pair_coverage, provinces_with_records
+    from coop_analysis.story import context_sentence
 
     check_lang(lang)
     n_src, n_ini, n_facts = len(load_sources()), len(load_initiatives()), len(load_facts())
     with_records = provinces_with_records()
-    west = sorted(set(load_initiatives()["province"]))
+    west = sorted(set(load_initiatives()["province"]) & set(_western()))
     cov = pair_coverage()
     ew = cov[cov["kind"] == "east_west_cooperation"]
     covered = int(ew["covered"].sum())
+    firm_only = ew[~ew["covered"] & (ew["firm_links"] > 0)]
+    context = context_sentence(lang)
     if lang == "zh":
         from coop_analysis.regions import province_names
 
         names = province_names("zh")
+        firms = "、".join(f"{names[r.east_province]}—{names[r.west_province]}" for r in firm_only.itertuples())
         return (
             f"现有资料共{n_src}份来源，整理出{n_ini}项合作、{n_facts}条量化数据，涉及{len(with_records)}个省份；"
-            f"牵头省份：{_join([names[w] for w in west], lang)}。"
-            f"2021年确定的{len(ew)}对东西部协作结对中，资料覆盖{covered}对。"
+            f"西部参与省份：{_join([names[w] for w in west], lang)}。"
+            f"2021年确定的{len(ew)}对东西部协作结对中，资料覆盖{covered}对（东部一方有政府、城市、高校或院所参与）"
+            + (f"；{firms}仅有企业层面的关联，不计为覆盖" if firms else "")
+            + "。"
+            + (f"\n\n{context}" if context else "")
         )
+    firms = _join([f"{r.east_province}–{r.west_province}" for r in firm_only.itertuples()], lang)
     return (
         f"The {n_src} source(s) hold {n_ini} cooperation initiatives and {n_facts} quantified facts, naming "
-        f"{len(with_records)} provinces; the western lead provinces are {_join(west, lang)}. "
-        f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}."
+        f"{len(with_records)} provinces; the western provinces taking part are {_join(west, lang)}. "
+        f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}"
+        " (a government, city, university or institute of the eastern side takes part)"
+        + (f"; {firms} is linked only through a firm and not counted as covered" if firms else "")
+        + "."
+        + (f"\n\n{context}" if context else "")
     )
+
+
+def _western() -> list[str]:
+    from coop_analysis.datasets import load_provinces
+
+    prov = load_provinces()
+    return list(prov.loc[prov["macro_region"] == "west", "name_en"])
 
 
 def overview_headline(lang: str = "en") -> dict[str, Any]:

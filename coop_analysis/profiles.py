@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coop_analysis import attribution
 from coop_analysis.datasets import (
     load_events,
     load_facts,
@@ -17,9 +18,12 @@ from coop_analysis.datasets import (
     load_metrics,
     load_organizations,
     load_pairings,
+    load_participants,
     load_provinces,
     load_sources,
 )
+from coop_analysis.overview import flows, mechanism_matrix, pair_coverage
+from coop_analysis.periods import sort_events
 from coop_analysis.regions import resolve_province
 from coop_analysis.schemas import LIST_SEP
 
@@ -29,10 +33,12 @@ if TYPE_CHECKING:
 __all__ = [
     "RegionProfile",
     "chart_facts",
+    "context_events",
     "event_place",
     "flows",
     "initiatives_table",
     "key_figures",
+    "lead_label",
     "mechanism_matrix",
     "organizations_table",
     "pair_coverage",
@@ -41,6 +47,7 @@ __all__ = [
     "region_flows",
     "region_profile",
     "short_label",
+    "source_list",
     "sources_table",
     "timeline",
 ]
@@ -61,9 +68,20 @@ def initiatives_of(province: str, initiatives: pd.DataFrame) -> pd.DataFrame:
 
 
 def facts_of(province: str, facts: pd.DataFrame) -> pd.DataFrame:
-    """Facts that concern a province, as the subject or as a partner."""
-    mask = (facts["province"] == province) | facts["partner"].map(lambda c: _has(c, province))
-    return facts[mask].reset_index(drop=True)
+    """The facts shown for a province, widest first.
+
+    Those counted for it and the cooperation figures it shares as the one
+    partner (:func:`coop_analysis.attribution.facts_for`, which adds the column
+    ``attribution``: ``own`` or ``partner``), ordered by level (region,
+    initiative, event, organization), then the metric's rank, then fact id.
+    """
+    mine = attribution.facts_for(province, facts)
+    ranks = load_metrics().set_index("metric")["rank"]
+    level = mine["level"].map({lv: i for i, lv in enumerate(attribution.FACT_LEVELS)})
+    order = mine.assign(_level=level, _rank=mine["metric"].map(ranks)).sort_values(
+        ["_level", "_rank", "fact_id"], kind="stable"
+    )
+    return mine.loc[order.index].reset_index(drop=True)
 
 
 def provinces_with_records() -> list[str]:
@@ -86,6 +104,7 @@ class RegionProfile:
     events: pd.DataFrame
     pairings: pd.DataFrame
     sources: pd.DataFrame
+    participants: pd.DataFrame
 
     @property
     def name(self) -> str:
@@ -93,8 +112,9 @@ class RegionProfile:
 
     @property
     def side(self) -> str:
-        """``west`` when the province leads initiatives of its own, else ``partner``."""
-        return "west" if (self.initiatives["province"] == self.name).any() else "partner"
+        """``west`` when the province takes part on the western side of an initiative, else ``partner``."""
+        p = self.participants
+        return "west" if ((p["province"] == self.name) & (p["role"] == "west")).any() else "partner"
 
     @property
     def has_records(self) -> bool:
@@ -118,24 +138,30 @@ def region_profile(region: str | int) -> RegionProfile:
     orgs = load_organizations()
     orgs = orgs[orgs["initiatives"].map(lambda c: bool(ids & set(_split(c))))].reset_index(drop=True)
     events = load_events()
-    events = events[events["initiative_id"].isin(ids) | (events["province"] == name)]
-    events = events.sort_values(["date", "event_id"]).reset_index(drop=True)
+    events = sort_events(events[events["initiative_id"].isin(ids)])  # context events go to the overview
     pairs = load_pairings()
     pairs = pairs[(pairs["east_province"] == name) | (pairs["west_province"] == name)].reset_index(drop=True)
+    parts = load_participants()
+    parts = parts[parts["initiative_id"].isin(ids)].reset_index(drop=True)
     sources = load_sources()
-    used = set(ini["doc_id"]) | set(facts["doc_id"])
-    return RegionProfile(prov, ini, facts, orgs, events, pairs, sources[sources["doc_id"].isin(used)])
+    used = set(ini["doc_id"]) | set(facts["doc_id"]) | set(events["doc_id"]) | set(parts["doc_id"])
+    sources = sources[sources["doc_id"].isin(used)].reset_index(drop=True)
+    return RegionProfile(prov, ini, facts, orgs, events, pairs, sources, parts)
 
 
 def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
-    """One row per fact: what, how much (qualifier kept), when, initiative and fact id.
+    """One row per fact shown for the province, widest first: whose it is, with whom, how much, when.
 
-    Columns: ``fact_id, initiative, metric, figure, as_of, raw`` where
-    ``figure`` is the formatted quantity (see :func:`coop_analysis.narrative.format_quantity`)
-    and ``raw`` the number as the source writes it.
+    Columns: ``fact_id``, ``initiative`` (title), ``whose`` (what the figure
+    describes: the province as a whole, an initiative, an event, one
+    organization or a city), ``with_whom`` (with whom, seen from this province;
+    several partners mean one figure they share), ``metric``, ``figure`` (the
+    quantity with its qualifier, see :func:`coop_analysis.narrative.format_quantity`),
+    ``period`` (as precise as the source) and ``raw`` (as the source writes it).
     """
     import pandas as pd
 
+    from coop_analysis.labels import fact_partner_label, period_label, subject_label
     from coop_analysis.narrative import format_quantity
 
     metrics = load_metrics().set_index("metric")
@@ -144,37 +170,53 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     initiatives = load_initiatives()
     titles = dict(zip(initiatives["initiative_id"], initiatives[title], strict=True))
     f = profile.facts
+    rows = list(f.itertuples(index=False))
     return pd.DataFrame(
         {
             "fact_id": f["fact_id"],
             "initiative": f["initiative_id"].map(titles),
+            "whose": [subject_label(r, lang) for r in rows],
+            "with_whom": [fact_partner_label(r, profile.name, lang) for r in rows],
             "metric": f["metric"].map(metrics[desc]),
-            "figure": [format_quantity(r, lang) for r in f.itertuples(index=False)],
-            "as_of": f["as_of"].fillna(""),
+            "figure": [format_quantity(r, lang) for r in rows],
+            "period": [period_label(r.period_start, r.period_end, lang) for r in rows],
             "raw": f["raw"],
-        }
+        },
+        index=f.index,
     ).astype("string")
 
 
 def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     """Partners in the sources next to the official pairings of the province.
 
-    Columns: ``partner`` (English name), ``label`` (in ``lang``), ``initiatives``
-    (count in the sources), ``kinds`` (``|``-joined pairing kinds, empty when
-    not officially paired), ``official`` (the pairing described in ``lang``,
-    with the prefecture and, where a city supports in its own right, the city),
-    ``in_sources`` (bool).
+    A partner is a province on the other side of one of the province's
+    initiatives (:func:`coop_analysis.attribution.partner_links`); provinces on
+    the same side are not partners. Columns: ``partner`` (English name),
+    ``label`` (in ``lang``), ``initiatives`` (count in the sources), ``via``
+    (the partner's participants in them), ``kinds`` (``|``-joined pairing kinds,
+    empty when not officially paired), ``official`` (the pairing described in
+    ``lang``, with the prefecture and, where a city supports in its own right,
+    the city), ``in_sources`` (bool).
     """
     import pandas as pd
 
+    from coop_analysis.labels import participant_label
     from coop_analysis.narrative import pairing_label
 
     name = profile.name
+    links = attribution.partner_links(profile.participants)
     counts: dict[str, int] = {}
-    for row in profile.initiatives.itertuples(index=False):
-        for p in [row.province, *_split(row.partners)]:
-            if p != name:
-                counts[p] = counts.get(p, 0) + 1
+    via: dict[str, list[str]] = {}
+    rows_by_key = attribution.participant_rows(profile.participants)
+    for row in links.itertuples(index=False):
+        if name not in (row.west, row.east):
+            continue
+        other = row.east if row.west == name else row.west
+        counts[other] = counts.get(other, 0) + 1
+        for who in _split(row.east_via if row.west == name else row.west_via):
+            label = participant_label(rows_by_key[(row.initiative_id, who)], lang)
+            if label not in via.setdefault(other, []):
+                via[other].append(label)
     kinds: dict[str, list[str]] = {}
     official: dict[str, list[str]] = {}
     area_col = "west_area_zh" if lang == "zh" else "west_area_en"
@@ -187,16 +229,18 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
         kinds.setdefault(other, []).append(row["kind"])
         official.setdefault(other, []).append(pairing_label(row["kind"], area, lang))
     provinces = load_provinces().set_index("name_en")
+    sep = "；" if lang == "zh" else "; "
+    comma = "、" if lang == "zh" else ", "
     rows = []
     for p in sorted(set(counts) | set(official), key=lambda p: (-counts.get(p, 0), p)):
         label = str(provinces.at[p, "short_zh"]) if lang == "zh" else p
-        sep = "；" if lang == "zh" else "; "
         kinds_p, official_p = list(dict.fromkeys(kinds.get(p, []))), list(dict.fromkeys(official.get(p, [])))
-        rows.append((p, label, counts.get(p, 0), LIST_SEP.join(kinds_p), sep.join(official_p),
-                     p in counts))  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["partner", "label", "initiatives", "kinds", "official", "in_sources"])
-    return frame.astype({"partner": "string", "label": "string", "initiatives": "int64", "kinds": "string",
-                         "official": "string", "in_sources": "bool"})  # fmt: skip
+        rows.append((p, label, counts.get(p, 0), comma.join(via.get(p, [])), LIST_SEP.join(kinds_p),
+                     sep.join(official_p), p in counts))  # fmt: skip
+    columns = ["partner", "label", "initiatives", "via", "kinds", "official", "in_sources"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype({"partner": "string", "label": "string", "initiatives": "int64", "via": "string",
+                         "kinds": "string", "official": "string", "in_sources": "bool"})  # fmt: skip
 
 
 def event_place(place_zh: object, province: object, lang: str = "en") -> str:
@@ -225,15 +269,23 @@ def event_place(place_zh: object, province: object, lang: str = "en") -> str:
 
 
 def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
-    """Dated events in order: ``date`` (as precise as the source), ``place``, ``what``, ``event_id``."""
+    """Dated events in time order (:func:`coop_analysis.periods.sort_events`):
+    ``date`` (as precise as the source; ``after early Mar 2025`` when it only bounds
+    it), ``place``, ``what``, ``event_id``."""
+    return _event_table(profile.events, lang)
+
+
+def _event_table(e: pd.DataFrame, lang: str) -> pd.DataFrame:
     import pandas as pd
 
-    from coop_analysis.narrative import format_date
+    from coop_analysis.labels import event_date_label
 
-    e = profile.events
     return pd.DataFrame(
         {
-            "date": [format_date(d, p, lang) for d, p in zip(e["date"], e["date_precision"], strict=True)],
+            "date": [
+                event_date_label(d, p, b, lang)
+                for d, p, b in zip(e["date"], e["date_precision"], e["date_bound"], strict=True)
+            ],
             "place": [event_place(pl, pr, lang) for pl, pr in zip(e["place_zh"], e["province"], strict=True)],
             "what": e["what_zh" if lang == "zh" else "what_en"],
             "event_id": e["event_id"],
@@ -241,95 +293,77 @@ def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     ).astype("string")
 
 
-# ------------------------------------------------------------------ national overview
+def context_events(lang: str = "en") -> pd.DataFrame:
+    """Events that belong to no initiative (national context, such as the April 2024
+    Chongqing symposium), in time order, as :func:`timeline` shows them."""
+    events = load_events()
+    return _event_table(sort_events(events[events["initiative_id"].isna()]), lang)
 
 
-def flows() -> pd.DataFrame:
-    """East→West links: one row per (partner, western province) with the number of initiatives.
-
-    Columns: ``source``, ``target`` (English names), ``source_adcode``,
-    ``target_adcode``, ``weight`` (initiatives), ``official`` (bool: an
-    official pairing of the two).
-    """
-    import pandas as pd
-
-    ini = load_initiatives()
-    prov = load_provinces().set_index("name_en")
-    pairs = load_pairings()
-    official = set(zip(pairs["east_province"], pairs["west_province"], strict=True))
-    counts: dict[tuple[str, str], int] = {}
-    for row in ini.itertuples(index=False):
-        for partner in _split(row.partners):
-            key = (partner, row.province)
-            counts[key] = counts.get(key, 0) + 1
-    rows = [
-        (s, t, int(prov.at[s, "adcode"]), int(prov.at[t, "adcode"]), float(n), (s, t) in official)
-        for (s, t), n in sorted(counts.items())
-    ]
-    return pd.DataFrame(rows, columns=["source", "target", "source_adcode", "target_adcode", "weight", "official"])
+_TYPE_ORDER = {"province": 0, "city": 1, "organization": 2, "group": 3}
+_NATIONAL = ("national", "国家层面")
 
 
-def pair_coverage() -> pd.DataFrame:
-    """Which official pairs the sources cover: one row per province pair and kind
-    (:func:`coop_analysis.pairings.group_pairs`: ids and prefectures joined with ``"; "``),
-    plus ``initiatives`` (count) and ``covered``."""
-    from coop_analysis.pairings import group_pairs
+def lead_label(participants: pd.DataFrame, initiative_id: str, lang: str = "en") -> str:
+    """Who runs an initiative: its leading participants, the widest one per province
+    (a province before its cities, a city before its organizations), each with its province."""
+    from coop_analysis.labels import participant_label
 
-    ini = load_initiatives()
-    pairs = group_pairs(load_pairings())
-    counts = []
-    for row in pairs.itertuples(index=False):
-        mask = (ini["province"] == row.west_province) & ini["partners"].map(lambda c, e=row.east_province: _has(c, e))
-        counts.append(int(mask.sum()))
-    out = pairs[["pair_id", "kind", "east_province", "west_province", "west_area_en"]].copy()
-    out["initiatives"] = counts
-    out["covered"] = out["initiatives"] > 0
-    return out
-
-
-def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
-    """Initiatives counted by mechanism (rows) and western province (columns)."""
-    import pandas as pd
-
-    from coop_analysis.narrative import mechanism_label
-    from coop_analysis.regions import province_names
-
-    ini = load_initiatives()
-    rows = [(m, p) for p, cell in zip(ini["province"], ini["mechanism"], strict=True) for m in _split(cell)]
-    frame = pd.DataFrame(rows, columns=["mechanism", "province"])
-    matrix = pd.crosstab(frame["mechanism"], frame["province"])
-    names = province_names(lang)
-    matrix.index = [mechanism_label(m, lang) for m in matrix.index]
-    matrix.columns = [names[c] for c in matrix.columns]
-    matrix.index.name, matrix.columns.name = None, None
-    return matrix
+    leads = attribution.lead_participants(participants, initiative_id)
+    leads = leads.assign(_order=leads["participant_type"].map(_TYPE_ORDER)).sort_values("_order", kind="stable")
+    shown, seen = [], set()
+    for row in leads.itertuples(index=False):
+        prov = row.province if isinstance(row.province, str) and row.province else ""
+        if prov and prov in seen:
+            continue
+        seen.add(prov)
+        if row.participant_type == "province" or not prov:
+            label = participant_label(row, lang)
+            if not prov:
+                label += f"（{_NATIONAL[1]}）" if lang == "zh" else f" ({_NATIONAL[0]})"
+        else:
+            label = participant_label(row, lang, with_province=True)
+        shown.append(label)
+    return ("、" if lang == "zh" else "; ").join(shown)
 
 
 def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
-    """The province's initiatives: title, lead province, partners, mechanisms, sectors, start."""
+    """The province's initiatives: title, status, who runs them, the partners on the other
+    side (seen from this province), mechanisms, sectors, start and a summary."""
     import pandas as pd
 
     from coop_analysis.narrative import mechanism_label, sector_label
     from coop_analysis.regions import province_names
 
+    zh = lang == "zh"
     names = province_names(lang)
-    sep = "、" if lang == "zh" else ", "
+    sep = "、" if zh else ", "
     ini = profile.initiatives
+    sides = attribution.province_sides(profile.participants)
+    links = attribution.partner_links(profile.participants)
 
-    def provinces(cell: object) -> str:
-        return sep.join(names.get(p, p) for p in _split(cell))
+    def partners(iid: str, bodies: object) -> str:
+        mine = sides.get((iid, profile.name), set())
+        col, other = ("east", "west") if mine == {"west"} else ("west", "east")
+        rows = links[links["initiative_id"] == iid]
+        if mine == {"west"} or mine == {"east"}:
+            rows = rows[rows[other] == profile.name]
+        found = list(dict.fromkeys(rows[col]))
+        provinces = sep.join(names.get(p, p) for p in found if p != profile.name)
+        extra = "" if zh or not isinstance(bodies, str) else bodies.replace(LIST_SEP, sep)
+        return sep.join(x for x in (provinces, extra) if x)
 
+    status = {"reported": ("reported", "已开展"), "planned": ("planned", "计划中")}
     return pd.DataFrame(
         {
-            "initiative": ini["title_zh" if lang == "zh" else "title_en"],
-            "lead": ini["province"].map(names),
-            "partners": [
-                sep.join(x for x in (provinces(p), "" if lang == "zh" else (b if isinstance(b, str) else "")) if x)
-                for p, b in zip(ini["partners"], ini["partner_bodies"], strict=True)
-            ],
+            "initiative": ini["title_zh" if zh else "title_en"],
+            "status": ini["status"].map(lambda v: status[v][1 if zh else 0]),
+            "lead": [lead_label(profile.participants, i, lang) for i in ini["initiative_id"]],
+            "partners": [partners(i, b) for i, b in zip(ini["initiative_id"], ini["partner_bodies"], strict=True)],
             "mechanisms": [sep.join(mechanism_label(m, lang) for m in _split(c)) for c in ini["mechanism"]],
             "sectors": [sep.join(sector_label(s, lang) for s in _split(c)) for c in ini["sectors"]],
             "since": ini["start_date"].fillna(""),
+            "summary": ini["summary_zh" if zh else "summary_en"],
         }
     ).astype("string")
 
@@ -348,19 +382,35 @@ _ORG_TYPES_ZH = {
 }
 
 
+_ROLES = {
+    "west": ("western side", "西部方"),
+    "east": ("eastern side", "东部方"),
+    "national": _NATIONAL,
+    "organizer": ("organizer", "组织方"),
+    "foreign": ("foreign", "境外方"),
+}
+
+
 def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
-    """Organizations in the province's initiatives: name, type, province."""
+    """Organizations taking part in the province's initiatives: name, type, province
+    (where based), side (``role`` in participants.csv)."""
     import pandas as pd
 
     from coop_analysis.regions import province_names
 
     names = province_names(lang)
     o = profile.organizations
+    parts = profile.participants
+    roles = []
+    for oid in o["org_id"]:
+        mine = dict.fromkeys(parts.loc[parts["participant"] == oid, "role"])
+        roles.append(("、" if lang == "zh" else ", ").join(_ROLES[r][1 if lang == "zh" else 0] for r in mine))
     return pd.DataFrame(
         {
             "name": o["name_zh"] if lang == "zh" else o["name_en"] + " (" + o["name_zh"] + ")",
             "type": o["type"].map(lambda t: _ORG_TYPES_ZH.get(t, t) if lang == "zh" else t.replace("_", " ")),
             "province": o["province"].map(lambda p: names.get(p, "") if isinstance(p, str) else ""),
+            "role": roles,
         }
     ).astype("string")
 
@@ -379,6 +429,26 @@ def sources_table(profile: RegionProfile) -> pd.DataFrame:
             "source": f["doc_id"].map(lambda d: f"{titles.get(d, '')} [{d}]"),
         }
     ).astype("string")
+
+
+def source_list(profile: RegionProfile) -> pd.DataFrame:
+    """Every source the report draws on (initiatives, events and facts alike): ``source``
+    (title and id), ``published`` (as the metadata says; ``(estimated)`` when it is an
+    estimate), ``initiatives`` and ``facts`` (how many of the report's come from it)."""
+    import pandas as pd
+
+    s = profile.sources
+    return pd.DataFrame(
+        {
+            "source": s["title"] + " [" + s["doc_id"] + "]",
+            "published": [
+                p + (" (estimated)" if est else "")
+                for p, est in zip(s["published"], s["date_is_estimate"], strict=True)
+            ],
+            "initiatives": [int((profile.initiatives["doc_id"] == d).sum()) for d in s["doc_id"]],
+            "facts": [int((profile.facts["doc_id"] == d).sum()) for d in s["doc_id"]],
+        }
+    ).astype({"source": "string", "published": "string", "initiatives": "int64", "facts": "int64"})
 
 
 def region_flows(profile: RegionProfile) -> pd.DataFrame:

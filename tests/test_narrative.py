@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from coop_analysis import narrative, profiles
+from coop_analysis import narrative, profiles, story
 from coop_analysis.datasets import load_facts, load_pairings
 
 NAN = math.nan
@@ -84,7 +84,7 @@ def test_summary_is_built_from_the_profile(lang: str) -> None:
     names = {"en": "Ningxia", "zh": "宁夏"}
     assert text.startswith(f"**{names[lang]}**")
     # headline figures: each cited fact with its figure as formatted (qualifier kept) and its id
-    cited = re.findall(r"\[(F\d+)\]|（(F\d+)）", text)
+    cited = re.findall(r"\[(F\d+)\]|[；（](F\d+)）", text)
     ids = {a or b for a, b in cited}
     assert ids and ids <= set(profile.facts["fact_id"])
     facts = profile.facts.set_index("fact_id")
@@ -93,7 +93,7 @@ def test_summary_is_built_from_the_profile(lang: str) -> None:
         assert narrative.format_quantity(row, lang) in text
 
     for fact in load_facts().itertuples(index=False):  # descriptions are never cut inside brackets
-        phrase = narrative._fact_phrase(fact, lang)
+        phrase = story.fact_phrase(fact, lang, fact.province)
         assert phrase.count("(") == phrase.count(")") and phrase.count("（") == phrase.count("）"), phrase
 
 
@@ -115,7 +115,8 @@ def test_pairing_sentence_without_any_pairing() -> None:
     paired = set(load_pairings()["east_province"]) | set(load_pairings()["west_province"])
     unpaired = next(p for p in ("Hainan", "Hunan", "Henan", "Anhui") if p not in paired)
     text = narrative.pairing_sentence(profiles.region_profile(unpaired), "en")
-    assert text == "The province has no official East–West or counterpart-support pairing."
+    assert text.startswith("The province has no official East–West or counterpart-support pairing. ")
+    assert "The official pairing table holds the 11 East–West cooperation pairs set in 2021" in text
 
 
 @pytest.mark.parametrize("region", profiles.provinces_with_records())
@@ -133,7 +134,7 @@ def test_overview_texts_count_the_tables() -> None:
     assert str(len(profiles.provinces_with_records())) in fields["headline"]
     text = narrative.overview_summary("en")
     covered = int(profiles.pair_coverage().query("kind == 'east_west_cooperation'")["covered"].sum())
-    assert f"the sources cover {covered}." in text
+    assert f"the sources cover {covered} (" in text
 
 
 def test_table_shows_every_row_and_full_cells_left_aligned() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coop_analysis import profiles
-from coop_analysis.datasets import load_facts, load_initiatives, load_pairings, load_provinces
+from coop_analysis import attribution, profiles
+from coop_analysis.datasets import load_facts, load_initiatives, load_pairings, load_participants, load_provinces
 from coop_analysis.errors import UnknownRegionError
+from coop_analysis.periods import sort_events
 
 WITH_RECORDS = profiles.provinces_with_records()
 
@@ -44,13 +45,32 @@ def test_profile_holds_every_record_of_the_province(region: str) -> None:
     ini, facts = load_initiatives(), load_facts()
     mine = ini[(ini["province"] == region) | ini["partners"].map(lambda c: region in _listed(c))]
     assert set(profile.initiatives["initiative_id"]) == set(mine["initiative_id"])
-    own = facts[(facts["province"] == region) | facts["partner"].map(lambda c: region in _listed(c))]
+    # its own facts, and the cooperation figures it shares as the one partner (subject: initiative or event)
+    own = facts[(facts["province"] == region)
+                | ((facts["partner"] == region) & facts["subject_type"].isin(["initiative", "event"]))]  # fmt: skip
     assert set(profile.facts["fact_id"]) == set(own["fact_id"])
-    assert set(profile.sources["doc_id"]) == set(profile.initiatives["doc_id"]) | set(profile.facts["doc_id"])
-    dates = list(profile.events["date"])
-    assert dates == sorted(dates)
+    assert set(profile.sources["doc_id"]) >= set(profile.initiatives["doc_id"]) | set(profile.facts["doc_id"])
+    assert list(profile.events["event_id"]) == list(sort_events(profile.events)["event_id"])
+    assert set(profile.events["initiative_id"]) <= set(profile.initiatives["initiative_id"])
     pairs = profile.pairings
     assert ((pairs["east_province"] == region) | (pairs["west_province"] == region)).all()
+
+
+@pytest.mark.parametrize("region", WITH_RECORDS)
+def test_every_figure_shown_is_the_provinces_own_or_its_cooperation_with_a_named_partner(region: str) -> None:
+    profile = profiles.region_profile(region)
+    for fact in profile.facts.itertuples(index=False):
+        if fact.province == region:
+            assert fact.attribution == "own"
+        else:  # shown for a partner: a cooperation figure of exactly this pair
+            assert fact.attribution == "partner" and _listed(fact.partner) == [region], fact.fact_id
+            assert fact.subject_type in ("initiative", "event"), fact.fact_id
+    table = profiles.key_figures(profile)
+    shared = table[profile.facts["attribution"].to_numpy() == "partner"]
+    assert (shared["with_whom"] != "").all()  # a figure shown for a partner names the province it is counted for
+    levels = list(profile.facts["level"])
+    order = ["region", "initiative", "event", "organization"]
+    assert levels == sorted(levels, key=order.index)  # widest first
 
 
 def test_province_without_records_has_pairings_only() -> None:
@@ -65,12 +85,18 @@ def test_province_without_records_has_pairings_only() -> None:
 def test_key_figures_one_row_per_fact_with_the_raw_figure(lang: str) -> None:
     profile = profiles.region_profile("Ningxia")
     table = profiles.key_figures(profile, lang)
-    assert list(table.columns) == ["fact_id", "initiative", "metric", "figure", "as_of", "raw"]
+    assert list(table.columns) == ["fact_id", "initiative", "whose", "with_whom", "metric", "figure", "period", "raw"]
     assert list(table["fact_id"]) == list(profile.facts["fact_id"])
     assert list(table["raw"]) == list(profile.facts["raw"])
-    assert table["initiative"].notna().all() and table["metric"].notna().all()
+    assert table["initiative"].notna().all() and table["metric"].notna().all() and (table["whose"] != "").all()
     if lang == "zh":
         assert list(table["figure"]) == list(profile.facts["raw"])  # the source's own wording
+    rows = table.set_index("fact_id")
+    if lang == "en":
+        assert rows.at["F015", "whose"] == "Ningxia as a whole" and rows.at["F015", "period"] == "as of 2025"
+        assert rows.at["F004", "whose"] == "Ningxia Caiyan Technology Co., Ltd. (Ningxia)"
+        assert rows.at["F004", "with_whom"] == "European customers"  # not Shanghai: a foreign customer
+        assert rows.at["F011", "with_whom"] == "Zhejiang, Shanghai and Beijing together"
 
 
 def test_partner_table_marks_official_pairs_and_counts_initiatives() -> None:
@@ -79,12 +105,12 @@ def test_partner_table_marks_official_pairs_and_counts_initiatives() -> None:
     # Fujian is Ningxia's 2021 East–West pair; the sources name other partners.
     assert table.at["Fujian", "kinds"] == "east_west_cooperation"
     assert "2021" in table.at["Fujian", "official"]
+    links = attribution.partner_links(profile.participants)
     for partner in table.index:
-        expected = sum(
-            partner in [row.province, *_listed(row.partners)] for row in profile.initiatives.itertuples(index=False)
-        )
+        expected = int(((links["west"] == "Ningxia") & (links["east"] == partner)).sum())
         assert table.at[partner, "initiatives"] == expected
         assert table.at[partner, "in_sources"] == (expected > 0)
+    assert table.at["Zhejiang", "via"] == "Hangzhou"
     assert "Ningxia" not in table.index
     counts = list(table["initiatives"])
     assert counts == sorted(counts, reverse=True)
@@ -96,9 +122,9 @@ def test_partner_table_in_chinese_uses_short_names() -> None:
 
 
 def test_flows_count_initiatives_per_partner_and_mark_official_pairs() -> None:
-    ini = load_initiatives()
     f = profiles.flows()
-    assert f["weight"].sum() == sum(len(_listed(c)) for c in ini["partners"])
+    links = attribution.partner_links(load_participants())
+    assert f["weight"].sum() == len(links)
     official = set(zip(load_pairings()["east_province"], load_pairings()["west_province"], strict=True))
     for row in f.itertuples(index=False):
         assert row.official == ((row.source, row.target) in official)
@@ -106,6 +132,7 @@ def test_flows_count_initiatives_per_partner_and_mark_official_pairs() -> None:
     assert (f["source"].map(adcodes) == f["source_adcode"]).all()
     ningxia = profiles.region_flows(profiles.region_profile("Ningxia"))
     assert set(ningxia["target"]) == {"Ningxia"} and len(ningxia) > 0
+    assert "Liaoning" not in set(f["source"]) | set(f["target"])  # CAS institutes there are on no side
 
 
 def test_pair_coverage_has_every_official_pair_once() -> None:
@@ -120,13 +147,21 @@ def test_pair_coverage_has_every_official_pair_once() -> None:
     assert jiangsu["west_area_en"].item() == "Ili Kazakh Autonomous Prefecture; Kizilsu Kirghiz Autonomous Prefecture"
     assert (cov["covered"] == (cov["initiatives"] > 0)).all()
     shanghai_yunnan = cov[(cov["east_province"] == "Shanghai") & (cov["west_province"] == "Yunnan")]
-    assert shanghai_yunnan["covered"].item()  # the Minhang–Baoshan biomedicine chain
+    assert shanghai_yunnan["covered"].item()  # Minhang District and Baoshan run the biomedicine chain
+
+
+def test_zhejiang_sichuan_is_not_covered_because_of_geely() -> None:
+    cov = profiles.pair_coverage().set_index(["east_province", "west_province"])
+    row = cov.loc[("Zhejiang", "Sichuan")]
+    assert not row["covered"] and row["initiatives"] == 0 and row["firm_links"] == 1
 
 
 def test_mechanism_matrix_counts_each_listed_mechanism() -> None:
     matrix = profiles.mechanism_matrix()
     ini = load_initiatives()
+    ini = ini[ini["province"] != "Zhejiang"]  # Ningbo–CAS has no western side
     assert int(matrix.to_numpy().sum()) == sum(len(_listed(c)) for c in ini["mechanism"])
+    assert "Zhejiang" not in matrix.columns
     assert "science enclaves" in matrix.index
 
 

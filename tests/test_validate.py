@@ -31,6 +31,12 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
         writer.writerows(rows)
 
 
+def _edit_where(path: Path, key: str, value: str, column: str, new: str) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    _edit(path, next(i for i, r in enumerate(rows) if r[key] == value), column, new)
+
+
 def _append_copy_of_row(path: Path, row: int) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines) + lines[row + 1], encoding="utf-8")
@@ -82,8 +88,84 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (f"{CUR}/facts.csv", lambda p: _append_copy_of_row(p, 0), ["facts.csv", "column 'fact_id'", "unique"]),
     (
         f"{CUR}/facts.csv",
-        lambda p: _edit(p, 3, "as_of", "Feb 2025"),
-        ["facts.csv", "line 5", "column 'as_of'", "expected an ISO date"],
+        lambda p: _edit(p, 3, "period_end", "Feb 2025"),
+        ["facts.csv", "line 5", "column 'period_end'", "expected an ISO date"],
+    ),
+    # attribution and periods (issue 9)
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "partner", "Beijing"),
+        ["facts.csv", "line 2 (fact_id F001)", "column 'partner'", "no partner link", "'Beijing'", "opposite Gansu"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "province", "Tibet"),
+        ["facts.csv", "line 2", "column 'province'", "'Tibet' takes part in shandong-gansu-st-cooperation on no side"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 3, "subject", "ORG099"),
+        ["facts.csv", "line 5 (fact_id F004)", "column 'subject'", "'ORG099' is not a participant"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 3, "subject_type", "region"),
+        ["facts.csv", "line 5", "column 'subject'", "a region subject is the province counted for"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 3, "counterpart", "火星客户"),
+        ["facts.csv", "line 5", "column 'counterpart'", "'火星客户' is not a participant"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "period_start", "2026"),
+        ["facts.csv", "line 2", "column 'period_start'", "is after period_end"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 3, "period_end", "2025-02-30"),
+        ["facts.csv", "line 5", "'2025-02-30': day 30 does not exist"],
+    ),
+    (
+        f"{CUR}/facts.csv",
+        lambda p: _edit(p, 0, "period_end", "2026"),
+        ["facts.csv", "line 2", "column 'period_end'", "after its source was published"],
+    ),
+    (
+        f"{CUR}/events.csv",
+        lambda p: _edit(p, 0, "date", "2024-02-30"),
+        ["events.csv", "line 2", "column 'date'", "does not exist"],
+    ),
+    (
+        f"{CUR}/participants.csv",
+        lambda p: _edit(p, 0, "participant", "Atlantis"),
+        ["participants.csv", "line 2", "column 'participant'", "'Atlantis' is not a provinces.name_en"],
+    ),
+    (
+        f"{CUR}/participants.csv",
+        lambda p: (_edit(p, 0, "leads", "false"), _edit(p, 1, "leads", "false")),
+        ["initiatives.csv", "line 2", "shandong-gansu-st-cooperation", "no participant leads it"],
+    ),
+    (
+        f"{CUR}/participants.csv",
+        lambda p: _edit(p, 2, "role", "east"),
+        ["facts.csv", "line 2", "column 'province'", "'Gansu' is on both sides"],
+    ),
+    (
+        f"{CUR}/participants.csv",
+        lambda p: _edit_where(p, "participant", "兰州市", "province", "Shandong"),
+        ["participants.csv", "column 'province'", "兰州市 is in ['Gansu']"],
+    ),
+    (
+        f"{CUR}/initiatives.csv",
+        lambda p: _edit(p, 0, "partners", "Shandong|Beijing"),
+        ["initiatives.csv", "line 2", "column 'partners'", "expected the provinces on the side opposite Gansu"],
+    ),
+    (
+        f"{CUR}/organizations.csv",
+        lambda p: _edit(p, 0, "initiatives", "shandong-gansu-intellectual-aid"),
+        ["participants.csv", "column 'initiative_id'", "does not list 'shandong-gansu-st-cooperation'"],
     ),
     (
         f"{CUR}/initiatives.csv",

@@ -1,0 +1,106 @@
+"""The national overview's tables: East→West links, official pair coverage, mechanisms.
+
+Pure transformations of the loaded tables; :mod:`coop_analysis.profiles`
+re-exports them for the reports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coop_analysis import attribution
+from coop_analysis.datasets import (
+    load_initiatives,
+    load_organizations,
+    load_pairings,
+    load_participants,
+    load_provinces,
+)
+from coop_analysis.schemas import LIST_SEP
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["flows", "mechanism_matrix", "pair_coverage"]
+
+
+def _split(cell: object) -> list[str]:
+    return cell.split(LIST_SEP) if isinstance(cell, str) and cell else []
+
+
+def flows() -> pd.DataFrame:
+    """East→West links: one row per (eastern, western province) with the number of initiatives.
+
+    Links come from participants on opposite sides of an initiative
+    (:func:`coop_analysis.attribution.partner_links`). Columns: ``source``,
+    ``target`` (English names), ``source_adcode``, ``target_adcode``, ``weight``
+    (initiatives), ``official`` (bool: an official pairing of the two).
+    """
+    import pandas as pd
+
+    links = attribution.partner_links(load_participants())
+    prov = load_provinces().set_index("name_en")
+    pairs = load_pairings()
+    official = set(zip(pairs["east_province"], pairs["west_province"], strict=True))
+    counts = links.groupby(["east", "west"]).size()
+    rows = [
+        (s, t, int(prov.at[s, "adcode"]), int(prov.at[t, "adcode"]), float(n), (s, t) in official)
+        for (s, t), n in sorted(counts.items())
+    ]
+    return pd.DataFrame(rows, columns=["source", "target", "source_adcode", "target_adcode", "weight", "official"])
+
+
+def pair_coverage() -> pd.DataFrame:
+    """Which official pairs the sources cover.
+
+    One row per province pair and kind (:func:`coop_analysis.pairings.group_pairs`:
+    ids and prefectures joined with ``"; "``), plus ``initiatives``: initiatives in which the two provinces
+    take part on opposite sides and the eastern side acts through a public body (a
+    province, city, government body, university, institute, platform or park);
+    ``firm_links``: initiatives that link them only through enterprises or
+    financial firms (Geely, one of seven founders of a Sichuan fund, links Zhejiang
+    and Sichuan but does not make their official pair covered); ``covered``:
+    ``initiatives > 0``.
+    """
+    from coop_analysis.pairings import group_pairs
+
+    parts, orgs = load_participants(), load_organizations()
+    public: dict[tuple[str, str], set[str]] = {}
+    linked: dict[tuple[str, str], set[str]] = {}
+    links = attribution.partner_links(parts)
+    for row in links.itertuples(index=False):
+        key = (row.east, row.west)
+        linked.setdefault(key, set()).add(row.initiative_id)
+        east = parts[(parts["initiative_id"] == row.initiative_id) & (parts["participant"].isin(_split(row.east_via)))]
+        east = east[east["province"] == row.east]
+        if any(attribution.public_participant(p, orgs) for p in east.itertuples(index=False)):
+            public.setdefault(key, set()).add(row.initiative_id)
+    pairs = group_pairs(load_pairings())
+    out = pairs[["pair_id", "kind", "east_province", "west_province", "west_area_en"]].copy()
+    keys = list(zip(pairs["east_province"], pairs["west_province"], strict=True))
+    out["initiatives"] = [len(public.get(k, set())) for k in keys]
+    out["firm_links"] = [len(linked.get(k, set()) - public.get(k, set())) for k in keys]
+    out["covered"] = out["initiatives"] > 0
+    return out
+
+
+def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
+    """Initiatives with a western side counted by mechanism (rows) and western province (columns)."""
+    import pandas as pd
+
+    from coop_analysis.narrative import mechanism_label
+    from coop_analysis.regions import province_names
+
+    ini = load_initiatives()
+    parts = load_participants()
+    west = set(zip(parts.loc[parts["role"] == "west", "initiative_id"], parts.loc[parts["role"] == "west", "province"],
+                   strict=True))  # fmt: skip
+    ini = ini[[(i, p) in west for i, p in zip(ini["initiative_id"], ini["province"], strict=True)]]
+    rows = [(m, p) for p, cell in zip(ini["province"], ini["mechanism"], strict=True) for m in _split(cell)]
+    frame = pd.DataFrame(rows, columns=["mechanism", "province"])
+    matrix = pd.crosstab(frame["mechanism"], frame["province"])
+    names = province_names(lang)
+    matrix.index = [mechanism_label(m, lang) for m in matrix.index]
+    matrix.columns = [names[c] for c in matrix.columns]
+    matrix.index.name, matrix.columns.name = None, None
+    return matrix

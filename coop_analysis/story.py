@@ -1,0 +1,199 @@
+"""The region's story: which figures lead, and who does what with whom (en / zh).
+
+:mod:`coop_analysis.narrative` assembles the report text; this module holds
+the attribution-aware parts it calls:
+
+* :func:`headline_facts` chooses the figures a report leads with: never one
+  organization's figure; the widest level first (the region's own totals, then
+  an initiative's or a city's, then one event's), then the metric's rank; an
+  eastern province leads with what it does with a western partner.
+* :func:`fact_phrase` writes one figure with its qualifier, with whom and when.
+* :func:`role_sentences` says on which side the province takes part, with whom,
+  and who runs what; an eastern province's text says what it contributes to
+  which western partner, through which participant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coop_analysis import attribution
+from coop_analysis.labels import fact_partner_label, join, participant_label, period_label, subject_label
+from coop_analysis.narrative import check_lang, format_quantity
+
+if TYPE_CHECKING:
+    from coop_analysis.profiles import RegionProfile
+
+__all__ = ["context_sentence", "fact_phrase", "headline_facts", "no_figures_line", "pairing_scope", "role_sentences"]
+
+
+def _names(lang: str) -> dict[str, str]:
+    from coop_analysis.regions import province_names
+
+    return province_names(lang)
+
+
+def headline_facts(profile: RegionProfile, n: int = 4) -> list[Any]:
+    """Up to ``n`` facts to lead with (see the module rules), one per initiative first."""
+    facts = profile.facts  # ordered widest level first, then by metric rank (profiles.facts_of)
+    rows = [f for f in facts.itertuples(index=False) if f.level != "organization"]
+    if profile.side == "partner":  # an eastern province: its cooperation with a western partner first
+        rows.sort(key=lambda f: 0 if f.attribution == "partner" or isinstance(f.partner, str) else 1)
+    chosen, seen = [], set()
+    for f in rows:
+        if f.initiative_id not in seen:
+            chosen.append(f)
+            seen.add(f.initiative_id)
+    chosen += [f for f in rows if f not in chosen]
+    return chosen[:n]
+
+
+def fact_phrase(f: Any, lang: str, province: str) -> str:
+    """``> 2,000 — cooperation projects …, Ningxia as a whole, as of 2025 [F015]``;
+    in Chinese ``组织实施的…超过2000项（宁夏整体，截至2025年；F015）``."""
+    from coop_analysis.datasets import load_metrics
+    from coop_analysis.profiles import short_label
+
+    check_lang(lang)
+    zh = lang == "zh"
+    metrics = load_metrics().set_index("metric")
+    context = []
+    partner = "" if f.subject_type == "region" else fact_partner_label(f, province, lang)
+    if f.subject_type in ("region", "city", "organization") or not partner:
+        context.append(subject_label(f, lang))
+    if partner:
+        context.append(f"与{partner}" if zh else f"with {partner}")
+    context.append(period_label(f.period_start, f.period_end, lang))
+    if zh:
+        return f"{short_label(str(metrics.at[f.metric, 'description_zh']))}{format_quantity(f, lang)}（{'，'.join(context)}；{f.fact_id}）"
+    desc = short_label(str(metrics.at[f.metric, "description_en"]))
+    if desc[1:2].islower():
+        desc = desc[0].lower() + desc[1:]
+    return f"{format_quantity(f, lang)} — {desc}, {', '.join(context)} [{f.fact_id}]"
+
+
+def _title(profile: RegionProfile, iid: str, lang: str) -> str:
+    ini = profile.initiatives.set_index("initiative_id")
+    return str(ini.at[iid, "title_zh" if lang == "zh" else "title_en"])
+
+
+def _others(profile: RegionProfile, iid: str) -> list[str]:
+    """Provinces on the other side of ``iid`` from the profile's province."""
+    links = attribution.partner_links(profile.participants)
+    rows = links[links["initiative_id"] == iid]
+    found = list(rows.loc[rows["west"] == profile.name, "east"]) + list(rows.loc[rows["east"] == profile.name, "west"])
+    return list(dict.fromkeys(found))
+
+
+def _contributions(profile: RegionProfile, iid: str, lang: str) -> str:
+    parts = profile.participants
+    mine = parts[(parts["initiative_id"] == iid) & (parts["province"] == profile.name)]
+    what = "part_zh" if lang == "zh" else "part_en"
+    items = [f"{participant_label(r, lang)}：{getattr(r, what)}" if lang == "zh"
+             else f"{participant_label(r, lang)}: {getattr(r, what)}" for r in mine.itertuples(index=False)][:3]  # fmt: skip
+    return "；".join(items) if lang == "zh" else "; ".join(items)
+
+
+def _firm_only(profile: RegionProfile, ids: list[str], partner: str, lang: str) -> str:
+    """`` (through X only)`` when ``partner`` takes part in ``ids`` only through firms."""
+    from coop_analysis.datasets import load_organizations
+
+    orgs = load_organizations()
+    parts = profile.participants
+    theirs = parts[
+        parts["initiative_id"].isin(ids) & (parts["province"] == partner) & parts["role"].isin(["west", "east"])
+    ]
+    if theirs.empty or any(attribution.public_participant(r, orgs) for r in theirs.itertuples(index=False)):
+        return ""
+    labels = join([participant_label(r, lang) for r in theirs.itertuples(index=False)], lang)
+    return f"（仅通过{labels}）" if lang == "zh" else f" (through {labels} only)"
+
+
+def role_sentences(profile: RegionProfile, lang: str) -> str:
+    """On which side the province takes part, with whom, and who runs what (one paragraph)."""
+    from coop_analysis.profiles import lead_label
+
+    zh = lang == "zh"
+    names = _names(lang)
+    sides = attribution.province_sides(profile.participants)
+    ids = list(profile.initiatives["initiative_id"])
+    west = [i for i in ids if sides.get((i, profile.name)) == {"west"}]
+    east = [i for i in ids if sides.get((i, profile.name)) == {"east"}]
+    planned = set(profile.initiatives.loc[profile.initiatives["status"] == "planned", "initiative_id"])
+    out = []
+    if west:
+        partners = list(dict.fromkeys(p for i in west for p in _others(profile, i)))
+        n_plan = len(planned & set(west))
+        plan = (f"（其中{n_plan}项为计划）" if zh else f" ({n_plan} planned)") if n_plan else ""
+        shown = [names[p] + _firm_only(profile, west, p, lang) for p in partners]
+        with_ = ((f"，东部合作方为{join(shown, lang)}" if zh else f", with eastern partners {join(shown, lang)}")
+                 if partners else "")  # fmt: skip
+        out.append(f"作为西部一方参与资料中的{len(west)}项合作{plan}{with_}。" if zh
+                   else f"takes part in {len(west)} initiative(s) in the sources on the western side{plan}{with_}.")  # fmt: skip
+        by_others = []
+        for i in west:
+            leads = attribution.lead_participants(profile.participants, i)
+            if not (leads["province"] == profile.name).any():
+                by_others.append(f"{_title(profile, i, lang)}由{lead_label(profile.participants, i, lang)}牵头" if zh
+                                 else f"{_title(profile, i, lang)} is run by {lead_label(profile.participants, i, lang)}")  # fmt: skip
+        if by_others:
+            out.append(("；".join(by_others) + "。") if zh else ("; ".join(by_others) + "."))
+    if east:
+        items = []
+        for i in east:
+            others = _others(profile, i)
+            who = (f"与{join([names[p] for p in others], lang)}：" if zh else f"with {join(others, lang)}: ") if others else (
+                "（无西部合作方）" if zh else "(no western partner): ")  # fmt: skip
+            items.append(f"{who}{_title(profile, i, lang)}（{_contributions(profile, i, lang)}）" if zh
+                         else f"{who}{_title(profile, i, lang)} ({_contributions(profile, i, lang)})")  # fmt: skip
+        lead = "It also takes part" if west else "takes part"
+        out.append((f"作为东部一方参与{len(east)}项合作——" + "；".join(items) + "。") if zh
+                   else (f"{lead} on the eastern side in {len(east)} initiative(s) — " + "; ".join(items) + "."))  # fmt: skip
+    return ("" if zh else " ").join(out)
+
+
+def no_figures_line(profile: RegionProfile, lang: str) -> str:
+    """A headline for a province with initiatives but no figure of its own."""
+    names = _names(lang)
+    ids = list(profile.initiatives["initiative_id"])
+    others = list(dict.fromkeys(p for i in ids for p in _others(profile, i)))
+    first = _title(profile, ids[0], lang)
+    more = "等" if lang == "zh" else "; …"
+    titles = first + (more if len(ids) > 1 else "")
+    if lang == "zh":
+        with_ = f"与{join([names[p] for p in others], lang)}" if others else ""
+        return f"{with_}{len(ids)}项合作（{titles}），资料中无本省数字"
+    with_ = f" with {join(others, lang)}" if others else ""
+    return f"{len(ids)} initiative(s){with_} ({titles}); no figures of its own in the sources"
+
+
+def pairing_scope(lang: str) -> str:
+    """What the official pairing table covers, from the table itself."""
+    from coop_analysis.datasets import load_pairings
+
+    pairs = load_pairings()
+    names = _names(lang)
+    ew = pairs[pairs["kind"] == "east_west_cooperation"]
+    cs = pairs[pairs["kind"] == "counterpart_support"]
+    years = sorted({int(y) for y in ew["since"].dropna()})
+    supported = cs.groupby("west_province")["since"].min().sort_index()
+    if lang == "zh":
+        items = join([f"{names[w]}（{int(y)}年起）" for w, y in supported.items()], lang)
+        return (f"官方结对表包括{'、'.join(str(y) for y in years)}年确定的{len(ew)}对东西部协作结对"
+                + (f"，以及对{items}的对口支援（{len(cs)}条）" if len(cs) else "") + "；表外的结对不在比较之列。")  # fmt: skip
+    items = join([f"{w} (since {int(y)})" for w, y in supported.items()], lang)
+    return (f"The official pairing table holds the {len(ew)} East–West cooperation pairs set in "
+            f"{', '.join(str(y) for y in years)}" + (f" and counterpart support to {items} ({len(cs)} rows)" if len(cs) else "")
+            + "; pairings outside it are not compared.")  # fmt: skip
+
+
+def context_sentence(lang: str) -> str:
+    """The national context events of the sources (no initiative), in one sentence."""
+    from coop_analysis.profiles import context_events
+
+    table = context_events(lang)
+    if table.empty:
+        return ""
+    items = [f"{r.date}，{r.what}（{r.place}；{r.event_id}）" if lang == "zh" else f"{r.date}: {r.what} ({r.place}) [{r.event_id}]"
+             for r in table.itertuples(index=False)]  # fmt: skip
+    return ("背景：" + "；".join(items) + "。") if lang == "zh" else ("Context: " + "; ".join(items) + ".")
