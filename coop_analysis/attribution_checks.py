@@ -15,7 +15,9 @@ column and what was expected; :func:`attribution_problems` runs them all.
   side opposite the fact's province (no partner link without opposite sides);
   its counterpart is a participant on neither side of that province;
 * periods and event dates are real calendar dates, a period starts no later than
-  it ends and ends no later than its source was published.
+  it ends and ends no later than its source was published;
+* every money fact converts to CNY: its unit is a currency and the exchange-rate
+  table has a rate for it in its period's end year.
 """
 
 from __future__ import annotations
@@ -212,14 +214,39 @@ def _period_problems(t: dict[str, pd.DataFrame], where: Where) -> list[str]:
     return out
 
 
+def _money_problems(t: dict[str, pd.DataFrame], where: Where) -> list[str]:
+    from coop_analysis.money import is_money_unit, to_cny
+    from coop_analysis.periods import add_period_columns
+
+    out: list[str] = []
+    facts = t["facts"]
+    kinds = dict(zip(t["metrics"]["metric"], t["metrics"]["kind"], strict=True))
+    money = facts[facts["metric"].map(kinds) == "money"]
+    for idx, row in money.iterrows():
+        if not is_money_unit(row["unit"]):
+            out.append(f"{where('facts', idx, facts, 'unit')}: metric {row['metric']!r} is money; expected a "
+                       f"currency code, got {row['unit']!r}")  # fmt: skip
+    try:
+        converted = to_cny(add_period_columns(money), t["exchange_rates"], year_column="period_year")
+    except PeriodError:
+        return out  # reported by the period checks
+    for idx, row in converted.iterrows():
+        if row["conversion"] not in ("cny", "converted") and is_money_unit(row["unit"]):
+            out.append(f"{where('facts', idx, facts, 'unit')}: {row['raw']!r} does not convert to CNY: no "
+                       f"{row['unit']} rate for {row['period_year']} in exchange_rates.csv")  # fmt: skip
+    return out
+
+
 def attribution_problems(tables: dict[str, pd.DataFrame], where: Where) -> list[str]:
     """Every attribution and period problem in ``tables`` (the loaded curated and reference
     tables and ``sources``); ``where(table, index, frame, column)`` names a cell."""
-    needed = {"participants", "organizations", "provinces", "places", "initiatives", "facts", "events", "sources"}
+    needed = {"participants", "organizations", "provinces", "places", "initiatives", "facts", "events", "sources",
+              "metrics", "exchange_rates"}  # fmt: skip
     if not needed <= set(tables):
         return []  # a table that failed its schema is reported already
     out = _participant_problems(tables, where)
     out += _initiative_problems(tables, where)
     out += _fact_problems(tables, where)
     out += _period_problems(tables, where)
+    out += _money_problems(tables, where)
     return out

@@ -54,12 +54,13 @@ def data_dictionary_markdown() -> str:
         "",
         "#### Metrics (`facts.metric`, from `curated/metrics.csv`)",
         "",
-        "| metric | kind | meaning | 含义 |",
-        "|---|---|---|---|",
+        "| metric | kind | rank | meaning | 含义 |",
+        "|---|---|---|---|---|",
     ]
-    for row in load_metrics().itertuples(index=False):
+    for row in load_metrics().sort_values("rank").itertuples(index=False):
         out.append(
-            f"| `{row.metric}` | {row.kind} | {md_escape(row.description_en)} | {md_escape(row.description_zh)} |"
+            f"| `{row.metric}` | {row.kind} | {row.rank} | {md_escape(row.description_en)} "
+            f"| {md_escape(row.description_zh)} |"
         )
     out += ["", END]
     return "\n".join(out)

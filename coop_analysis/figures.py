@@ -176,7 +176,7 @@ def _matrix_alt(title: str, matrix: pd.DataFrame, lang: str) -> str:
 
 def _value_axis(kind: str, lang: str) -> str:
     if kind == "money":
-        return "金额（对数刻度）" if lang == "zh" else "amount (log scale)"
+        return "人民币金额（对数刻度）" if lang == "zh" else "amount in CNY (log scale)"
     return "数量（对数刻度）" if lang == "zh" else "count (log scale)"
 
 
@@ -219,17 +219,18 @@ def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -
     zh = lang == "zh"
     name = str(profile.province["short_zh"] if zh else profile.name)
     title = (
-        (f"{name}：资料中的数量" if kind == "count" else f"{name}：资料中的金额（原币种）")
+        (f"{name}：资料中的数量" if kind == "count" else f"{name}：资料中的金额（按人民币比较，外币按年均汇率折算）")
         if zh
         else (
             f"{name}: counts in the sources"
             if kind == "count"
-            else f"{name}: amounts in the sources (currency as stated)"
+            else f"{name}: amounts in the sources, compared in CNY (foreign currencies converted)"
         )
     )
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
-    xlabel = _value_axis(kind, lang) if log else ("数值" if zh else "value")
+    linear = ("人民币金额" if zh else "amount in CNY") if kind == "money" else ("数值" if zh else "value")
+    xlabel = _value_axis(kind, lang) if log else linear
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
                                      title=title, xlabel=xlabel, text="text"),
                  alt=_bars_alt(title, data, lang))  # fmt: skip
@@ -246,7 +247,13 @@ def overview_flow_map(lang: str = "en") -> Chart:
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
-    """Every amount (or count) in the sources, compared across provinces on a log scale."""
+    """Every amount (or count) in the sources, compared across provinces on a log scale.
+
+    Amounts are placed on one CNY scale (foreign currencies converted at the annual
+    average rate of their period's end year, see :func:`coop_analysis.profiles.chart_facts`);
+    labels keep the currency as stated; each bar is labelled with the province it is
+    counted for.
+    """
     check_lang(lang)
     from coop_analysis.regions import province_names
 
@@ -257,7 +264,11 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     data["label"] = data["province"].map(names) + " · " + data["label"]
     zh = lang == "zh"
     if kind == "money":
-        title = "各地金额比较（对数刻度，原币种）" if zh else "Amounts across provinces (log scale, currency as stated)"
+        title = (
+            "各地金额比较（人民币，对数刻度；外币按年均汇率折算）"
+            if zh
+            else "Amounts across provinces in CNY (log scale; foreign currencies converted)"
+        )
     else:
         title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,

@@ -8,6 +8,7 @@ use them so every figure says whose it is, with which partner and for which peri
 from __future__ import annotations
 
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from coop_analysis.narrative import check_lang, format_date
@@ -15,6 +16,7 @@ from coop_analysis.periods import precision_of
 from coop_analysis.schemas import LIST_SEP
 
 __all__ = [
+    "cny_label",
     "event_date_label",
     "fact_partner_label",
     "join",
@@ -153,3 +155,43 @@ def fact_partner_label(fact: Any, province: str, lang: str = "en") -> str:
         label = counterpart if row is None else participant_label(row, lang)
         text = join([text, label], lang) if text else label
     return text
+
+
+_QUAL_ZH = {"approx": "约", "nearly": "近", "over": "超过", "up_to": "最多", "exact": ""}
+
+
+def _yuan(value: float) -> str:
+    if value >= 1e8:
+        return f"{value / 1e8:.3g}亿元"
+    if value >= 1e4:
+        return f"{value / 1e4:.3g}万元"
+    return f"{value:,.0f}元"
+
+
+def cny_label(fact: Any, lang: str = "en") -> str:
+    """A foreign-currency figure's CNY equivalent, labelled as converted; ``""`` when
+    the figure is stated in CNY or is not money.
+
+    ``fact`` carries the columns :func:`coop_analysis.money.to_cny` adds (``value_cny``,
+    ``low_cny``, ``high_cny``, ``rate_year``, ``conversion``) and the fact's ``qualifier``,
+    which the equivalent keeps: ``≈ CNY 4.31 m (converted at the 2025 average rate)``,
+    ``折合人民币约431万元（按2025年年均汇率折算）``. A figure without a rate says so.
+    """
+    from coop_analysis.narrative import format_quantity
+
+    check_lang(lang)
+    status = getattr(fact, "conversion", "")
+    if status in ("no_rate", "no_year"):
+        return "无可用汇率，未折算" if lang == "zh" else "not converted (no rate for its year)"
+    if status != "converted":
+        return ""
+    year = int(fact.rate_year)
+    if lang == "zh":
+        if fact.qualifier == "range":
+            amount = f"{_yuan(fact.low_cny)}至{_yuan(fact.high_cny)}"
+        else:
+            amount = _QUAL_ZH.get(fact.qualifier, "") + _yuan(fact.value_cny)
+        return f"折合人民币{amount}（按{year}年年均汇率折算）"
+    equivalent = SimpleNamespace(value=fact.value_cny, low=fact.low_cny, high=fact.high_cny, unit="CNY",
+                                 qualifier=fact.qualifier, raw="")  # fmt: skip
+    return f"{format_quantity(equivalent, 'en')} (converted at the {year} average rate)"

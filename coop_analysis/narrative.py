@@ -265,7 +265,7 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
         text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."
     from coop_analysis.story import pairing_scope
 
-    return text + ("" if zh else " ") + pairing_scope(lang)
+    return text + ("" if zh else " ") + pairing_scope(profile.name, lang)
 
 
 def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
@@ -344,6 +344,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "whose": ("whose figure", "数据主体"),
     "with_whom": ("with", "合作对象"),
     "period": ("period", "时期"),
+    "cny": ("in CNY", "折合人民币"),
     "raw": ("as written", "原文数字"),
     "quote": ("quote", "原句"),
     "source": ("source", "来源"),

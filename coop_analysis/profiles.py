@@ -35,6 +35,7 @@ __all__ = [
     "chart_facts",
     "context_events",
     "event_place",
+    "facts_in_cny",
     "flows",
     "initiatives_table",
     "key_figures",
@@ -82,6 +83,17 @@ def facts_of(province: str, facts: pd.DataFrame) -> pd.DataFrame:
         ["_level", "_rank", "fact_id"], kind="stable"
     )
     return mine.loc[order.index].reset_index(drop=True)
+
+
+def facts_in_cny(facts: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``facts`` with its period parsed (:func:`coop_analysis.periods.add_period_columns`)
+    and its amounts in CNY at the annual average rate of the period's end year
+    (:func:`coop_analysis.money.to_cny`: ``value_cny``, ``low_cny``, ``high_cny``,
+    ``rate_year``, ``conversion`` …); other units keep NaN."""
+    from coop_analysis.money import to_cny
+    from coop_analysis.periods import add_period_columns
+
+    return to_cny(add_period_columns(facts), year_column="period_year")
 
 
 def provinces_with_records() -> list[str]:
@@ -157,11 +169,13 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     organization or a city), ``with_whom`` (with whom, seen from this province;
     several partners mean one figure they share), ``metric``, ``figure`` (the
     quantity with its qualifier, see :func:`coop_analysis.narrative.format_quantity`),
-    ``period`` (as precise as the source) and ``raw`` (as the source writes it).
+    ``cny`` (a foreign amount's CNY equivalent, labelled as converted; empty for
+    CNY and for what is not money), ``period`` (as precise as the source) and
+    ``raw`` (as the source writes it).
     """
     import pandas as pd
 
-    from coop_analysis.labels import fact_partner_label, period_label, subject_label
+    from coop_analysis.labels import cny_label, fact_partner_label, period_label, subject_label
     from coop_analysis.narrative import format_quantity
 
     metrics = load_metrics().set_index("metric")
@@ -171,6 +185,7 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     titles = dict(zip(initiatives["initiative_id"], initiatives[title], strict=True))
     f = profile.facts
     rows = list(f.itertuples(index=False))
+    converted = list(facts_in_cny(f).itertuples(index=False))
     return pd.DataFrame(
         {
             "fact_id": f["fact_id"],
@@ -179,6 +194,7 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
             "with_whom": [fact_partner_label(r, profile.name, lang) for r in rows],
             "metric": f["metric"].map(metrics[desc]),
             "figure": [format_quantity(r, lang) for r in rows],
+            "cny": [cny_label(r, lang) for r in converted],
             "period": [period_label(r.period_start, r.period_end, lang) for r in rows],
             "raw": f["raw"],
         },
@@ -479,13 +495,22 @@ def short_label(text: str) -> str:
 def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFrame:
     """Facts of one metric kind ready for a bar chart, sorted descending.
 
-    Columns: ``label`` (metric, currency for money, fact id), ``value``,
-    ``approx`` (not exact), ``text`` (the figure with its qualifier, see
-    :func:`coop_analysis.narrative.format_quantity`), ``fact_id``, ``province``.
+    Columns: ``label`` (metric, the currency as stated for money, fact id),
+    ``value``, ``approx`` (not exact), ``text`` (the figure with its qualifier, see
+    :func:`coop_analysis.narrative.format_quantity`), ``fact_id``, ``province``,
+    ``converted`` (bool).
 
-    ``kind`` is ``money`` (labels carry the currency, since currencies are not
-    converted) or ``count`` (counts and people).
+    ``kind`` is ``money`` or ``count`` (counts and people). Amounts are compared on
+    one scale: ``value`` is the CNY equivalent (:func:`facts_in_cny`), while the
+    label keeps the currency as stated and ``text`` adds the converted amount for
+    a foreign currency. An amount without a rate for its year cannot be placed on
+    that scale and is left out (logged).
     """
+    import logging
+
+    from coop_analysis.labels import cny_label
+    from coop_analysis.narrative import format_quantity
+
     metrics = load_metrics().set_index("metric")
     kinds = facts["metric"].map(metrics["kind"])
     wanted = kinds.isin(["count", "people"]) if kind == "count" else kinds == kind
@@ -495,8 +520,18 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
     unit = "" if kind == "count" else " (" + sel["unit"] + ")"
     sel["label"] = short + unit + " [" + sel["fact_id"] + "]"
     sel["approx"] = sel["qualifier"] != "exact"
-    from coop_analysis.narrative import format_quantity
-
     sel["text"] = [format_quantity(r, lang) for r in sel.itertuples(index=False)]
-    columns = ["label", "value", "approx", "text", "fact_id", "province"]
+    sel["converted"] = False
+    if kind == "money" and len(sel):
+        cny = facts_in_cny(sel)
+        placed = cny["value_cny"].notna()
+        for fact_id in cny.loc[~placed, "fact_id"]:
+            logging.getLogger(__name__).info("chart_facts: %s has no CNY rate for its year; left out", fact_id)
+        sel, cny = sel[placed.to_numpy()].copy(), cny[placed]
+        sel["value"] = cny["value_cny"].to_numpy()
+        sel["converted"] = (cny["conversion"] == "converted").to_numpy()
+        extra = [cny_label(r, lang) for r in cny.itertuples(index=False)]
+        sep = "，" if lang == "zh" else ", "
+        sel["text"] = [t + (sep + e if e else "") for t, e in zip(sel["text"], extra, strict=True)]
+    columns = ["label", "value", "approx", "text", "fact_id", "province", "converted"]
     return sel.sort_values("value", ascending=False)[columns].reset_index(drop=True)

@@ -41,18 +41,27 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "key_figures": (
         (
             "Key figures",
-            "Each figure keeps the qualifier of its source: ≈ about, < nearly, > more than, ≤ up to; "
-            "ranges stay ranges (11–19). The figure as written is in the last column.",
+            "Each figure says whose it is (the province as a whole, an initiative, an event, one organization or "
+            "a city), with whom and for which period; the province's own totals come first. Each keeps the "
+            "qualifier of its source: ≈ about, < nearly, > more than, ≤ up to; ranges stay ranges (11–19). "
+            "A foreign amount also shows its CNY equivalent, labelled as converted. The figure as written is in "
+            "the last column.",
         ),
-        ("主要数字", "数字保留原文的限定词（约、近、超过、余、不到等），区间仍为区间；最后一列为原文写法。"),
+        (
+            "主要数字",
+            "每项数字注明数据主体（全省整体、合作项目、活动、单个机构或城市）、合作对象和时期，本省整体数字在前；"
+            "数字保留原文的限定词（约、近、超过、余、不到等），区间仍为区间；外币金额附折合人民币数（注明为折算）；"
+            "最后一列为原文写法。",
+        ),
     ),
     "charts": (
         (
             "Charts",
             "Cooperation links on the map; figures on a log scale, approximate ones hatched. "
-            "Amounts keep the currency the source states.",
+            "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
+            "year); labels keep the currency the source states.",
         ),
-        ("图表", "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额保留原文币种。"),
+        ("图表", "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。"),
     ),
     "initiatives": (("Initiatives and mechanisms", ""), ("合作项目与机制", "")),
     "partners": (
@@ -67,9 +76,10 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "sources": (
         (
             "Sources",
-            "Each fact with the figure as written and the sentence of the source it comes from, verbatim.",
+            "The sources this report draws on; then each fact with the figure as written and the sentence of "
+            "the source it comes from, verbatim.",
         ),
-        ("数据来源", "每项数据的原文写法及其出处原句（照录）。"),
+        ("数据来源", "本报告所依据的资料；以及每项数据的原文写法及其出处原句（照录）。"),
     ),
     # national overview
     "flows": (
@@ -82,18 +92,25 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "amounts": (
         (
             "Amounts and counts across provinces",
-            "Log scale; approximate figures hatched. Amounts keep their stated currency.",
+            "Log scale; approximate figures hatched; each bar names the province the figure is counted for. "
+            "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
+            "year); labels keep the stated currency.",
         ),
-        ("各地金额与数量", "对数刻度；约数以斜线标出。金额保留原文币种。"),
+        ("各地金额与数量", "对数刻度；约数以斜线标出；每一项标明其所计入的省份。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。"),
     ),
     "mechanisms": (("Mechanisms by province", ""), ("各省合作机制", "")),
     "pairs": (
         (
             "Official pairs in the sources",
-            "The East–West cooperation pairs and counterpart-support pairs, with the number of "
-            "initiatives the sources hold for each.",
+            "The East–West cooperation pairs and counterpart-support pairs, with the number of initiatives in "
+            "which both provinces take part on opposite sides, the supporting side through a public body; links "
+            "only through a firm are counted apart and do not make a pair covered.",
         ),
-        ("官方结对覆盖情况", "东西部协作结对与对口支援结对，以及资料中各结对的合作项目数。"),
+        (
+            "官方结对覆盖情况",
+            "东西部协作结对与对口支援结对，以及两省分处合作两方、且支援方有政府、城市、高校或院所参与的合作项目数；"
+            "仅通过企业建立的关联单独列出，不计为覆盖。",
+        ),
     ),
 }
 

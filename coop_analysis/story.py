@@ -167,24 +167,17 @@ def no_figures_line(profile: RegionProfile, lang: str) -> str:
     return f"{len(ids)} initiative(s){with_} ({titles}); no figures of its own in the sources"
 
 
-def pairing_scope(lang: str) -> str:
-    """What the official pairing table covers, from the table itself."""
-    from coop_analysis.datasets import load_pairings
+def pairing_scope(province: str, lang: str) -> str:
+    """What the official pairing table covers for ``province`` (every programme when it has
+    no pairing), and what it leaves out (:mod:`coop_analysis.pairings`)."""
+    from coop_analysis.pairings import NOT_COVERED_EN, NOT_COVERED_ZH, coverage_notes
 
-    pairs = load_pairings()
-    names = _names(lang)
-    ew = pairs[pairs["kind"] == "east_west_cooperation"]
-    cs = pairs[pairs["kind"] == "counterpart_support"]
-    years = sorted({int(y) for y in ew["since"].dropna()})
-    supported = cs.groupby("west_province")["since"].min().sort_index()
+    notes = coverage_notes(province, lang) or coverage_notes(None, lang)
+    end = "。" if lang == "zh" else "."
+    notes = [n if n.endswith(end) else n + end for n in notes]
     if lang == "zh":
-        items = join([f"{names[w]}（{int(y)}年起）" for w, y in supported.items()], lang)
-        return (f"官方结对表包括{'、'.join(str(y) for y in years)}年确定的{len(ew)}对东西部协作结对"
-                + (f"，以及对{items}的对口支援（{len(cs)}条）" if len(cs) else "") + "；表外的结对不在比较之列。")  # fmt: skip
-    items = join([f"{w} (since {int(y)})" for w, y in supported.items()], lang)
-    return (f"The official pairing table holds the {len(ew)} East–West cooperation pairs set in "
-            f"{', '.join(str(y) for y in years)}" + (f" and counterpart support to {items} ({len(cs)} rows)" if len(cs) else "")
-            + "; pairings outside it are not compared.")  # fmt: skip
+        return "官方结对表收录——" + "".join(notes) + NOT_COVERED_ZH
+    return "The official pairing table covers — " + " ".join(notes) + " " + NOT_COVERED_EN
 
 
 def context_sentence(lang: str) -> str:

@@ -68,7 +68,7 @@ def test_disk_cache_is_used_and_invalidated(project_copy) -> None:  # type: igno
     pd.testing.assert_frame_equal(ca.load_metrics(), first)
     # editing the file changes the key: the edit is seen, the old cache file replaced
     path = project_copy / "data/curated/metrics.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "extra_metric,count,An extra,额外\n", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "extra_metric,count,An extra,额外,99\n", encoding="utf-8")
     assert "extra_metric" in set(ca.load_metrics()["metric"])
     assert len(list(paths.cache_dir().glob("metrics-*.arrow"))) == 1
 

@@ -128,6 +128,14 @@ def test_add_source_validates_arguments(project_copy: Path, kwargs: dict[str, st
     assert sorted((project_copy / "data" / "raw").iterdir()) == before
 
 
+def _append(path: Path, row: dict[str, str]) -> None:
+    """Append ``row`` to a CSV, in the file's column order (missing columns empty)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        fields = next(csv.reader(fh))
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=fields, lineterminator="\n", restval="").writerow(row)
+
+
 def test_walkthrough(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The README's "Add a new source" steps, as a user runs them."""
     # 1. add the source
@@ -139,32 +147,29 @@ def test_walkthrough(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["extract", str(raw_file), "--format", "csv"]) == 0
     cands = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert len(cands) == 8 and {c["status"] for c in cands} == {"new"}
-    # 3. curate: an initiative and one fact per candidate but the last, which we forget
+    # 3. curate: an initiative, who takes part, and one fact per candidate but the last, which we forget
     cur = project_copy / "data" / "curated"
-    with (cur / "initiatives.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerow(
-            [
-                "sample-lugan-meeting",
-                doc_id,
-                "Sample meeting",
-                "示例会议",
-                "Gansu",
-                "Shandong",
-                "",
-                "joint_projects",
-                "general",
-                "2025-05",
-                cands[0]["section"],
-                "Invented sample text for the walkthrough.",
-                cands[0]["sentence"],
-            ]
-        )
-    with (cur / "facts.csv").open("a", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        for i, c in enumerate(cands[:-1]):
-            w.writerow([f"S{i:03d}", doc_id, "sample-lugan-meeting", "Gansu", "Shandong", "joint_projects",
-                        c["raw_normalized"], c["value"], c["unit"], c["qualifier"], c["low"], c["high"], "2025-05",
-                        c["sentence"], ""])  # fmt: skip
+    _append(cur / "initiatives.csv", {
+        "initiative_id": "sample-lugan-meeting", "doc_id": doc_id, "title_en": "Sample meeting",
+        "title_zh": "示例会议", "province": "Gansu", "partners": "Shandong", "mechanism": "joint_projects",
+        "sectors": "general", "start_date": "2025-05", "status": "reported", "section": cands[0]["section"],
+        "summary_en": "Invented sample text for the walkthrough.", "summary_zh": "演示用的虚构文本。",
+        "quote": cands[0]["sentence"],
+    })  # fmt: skip
+    for province, role in (("Gansu", "west"), ("Shandong", "east")):
+        _append(cur / "participants.csv", {
+            "initiative_id": "sample-lugan-meeting", "participant": province, "participant_type": "province",
+            "province": province, "role": role, "leads": "true", "part_en": "runs the meeting",
+            "part_zh": "共同召开会议", "doc_id": doc_id, "quote": cands[0]["sentence"],
+        })  # fmt: skip
+    for i, c in enumerate(cands[:-1]):
+        _append(cur / "facts.csv", {
+            "fact_id": f"S{i:03d}", "doc_id": doc_id, "initiative_id": "sample-lugan-meeting",
+            "subject_type": "initiative", "subject": "sample-lugan-meeting", "level": "initiative",
+            "province": "Gansu", "partner": "Shandong", "metric": "joint_projects", "raw": c["raw_normalized"],
+            "value": c["value"], "unit": c["unit"], "qualifier": c["qualifier"], "low": c["low"], "high": c["high"],
+            "period_start": "2025-05", "period_end": "2025-05", "quote": c["sentence"],
+        })  # fmt: skip
     # 4. validate names the forgotten candidate
     assert main(["validate"]) == 1
     err = capsys.readouterr().err

@@ -116,7 +116,7 @@ def test_pairing_sentence_without_any_pairing() -> None:
     unpaired = next(p for p in ("Hainan", "Hunan", "Henan", "Anhui") if p not in paired)
     text = narrative.pairing_sentence(profiles.region_profile(unpaired), "en")
     assert text.startswith("The province has no official East–West or counterpart-support pairing. ")
-    assert "The official pairing table holds the 11 East–West cooperation pairs set in 2021" in text
+    assert "The official pairing table covers — East–West cooperation (2021 pairs): all 11" in text
 
 
 @pytest.mark.parametrize("region", profiles.provinces_with_records())

@@ -85,7 +85,17 @@ def test_province_without_records_has_pairings_only() -> None:
 def test_key_figures_one_row_per_fact_with_the_raw_figure(lang: str) -> None:
     profile = profiles.region_profile("Ningxia")
     table = profiles.key_figures(profile, lang)
-    assert list(table.columns) == ["fact_id", "initiative", "whose", "with_whom", "metric", "figure", "period", "raw"]
+    assert list(table.columns) == [
+        "fact_id",
+        "initiative",
+        "whose",
+        "with_whom",
+        "metric",
+        "figure",
+        "cny",
+        "period",
+        "raw",
+    ]
     assert list(table["fact_id"]) == list(profile.facts["fact_id"])
     assert list(table["raw"]) == list(profile.facts["raw"])
     assert table["initiative"].notna().all() and table["metric"].notna().all() and (table["whose"] != "").all()
@@ -189,8 +199,15 @@ def test_chart_facts_sorted_with_balanced_labels_and_approx_flags(kind: str, lan
     for label, fact_id in zip(data["label"], data["fact_id"], strict=True):
         assert label.endswith(f"[{fact_id}]")
         assert label.count("(") == label.count(")") and label.count("（") == label.count("）"), label
-    if kind == "money":  # currencies are never converted, so every label names one
+    if kind == "money":  # compared on one CNY scale; labels keep the currency as stated
         assert data.apply(lambda r: f"({facts.at[r.fact_id, 'unit']})" in r.label, axis=1).all()
+        cny = profiles.facts_in_cny(load_facts()).set_index("fact_id")
+        assert list(data["value"]) == list(data["fact_id"].map(cny["value_cny"]))
+        assert (data["converted"] == (data["fact_id"].map(facts["unit"]) != "CNY")).all()
+        converted = data[data["converted"]]
+        assert (
+            len(converted) and converted["text"].str.contains("年均汇率折算" if lang == "zh" else "average rate").all()
+        )
 
 
 def test_sources_table_quotes_every_fact() -> None:

@@ -127,8 +127,8 @@ def test_guizhou_timeline_puts_the_visit_after_the_visit_it_followed_up() -> Non
 @pytest.mark.parametrize("region", ["Tibet", "Hainan"])
 def test_pages_say_what_the_pairing_table_covers(region: str) -> None:
     text = narrative.pairing_sentence(profiles.region_profile(region), "en")
-    assert "The official pairing table holds" in text and "pairings outside it are not compared" in text
-    assert "官方结对表包括" in narrative.pairing_sentence(profiles.region_profile(region), "zh")
+    assert "The official pairing table covers — " in text and "Not in the pairing table: other programmes" in text
+    assert "官方结对表收录——" in narrative.pairing_sentence(profiles.region_profile(region), "zh")
 
 
 def test_gansu_stories_without_numbers_are_in_its_report() -> None:
@@ -157,3 +157,15 @@ def test_the_chongqing_symposium_is_national_context_in_the_overview() -> None:
     assert "[E001]" in narrative.overview_summary("en") and "E001" in narrative.overview_summary("zh")
     for region in [*WITH_RECORDS, "Chongqing"]:
         assert "E001" not in set(profiles.region_profile(region).events["event_id"])
+
+
+# Why 7 — the overview's amounts chart put CNY and USD on one axis, ranked by the raw number.
+def test_amounts_are_compared_in_cny_with_the_currency_as_stated() -> None:
+    data = profiles.chart_facts(load_facts(), "money").set_index("fact_id")
+    # ≈ US$600,000 is ≈ CNY 4.31 m: it ranks below ≈ CNY 6.8 m, not above it as the raw numbers would
+    assert data.at["F006", "value"] < data.at["F027", "value"]
+    assert data.at["F006", "value"] == pytest.approx(600_000 * 7.1875)  # the 2025 annual average (Fed G.5A)
+    assert "(USD)" in data.at["F006", "label"] and data.at["F006", "text"].startswith("≈ US$600,000, ≈ CNY 4.31 m")
+    table = profiles.key_figures(profiles.region_profile("Ningxia")).set_index("fact_id")
+    assert table.at["F004", "cny"] == "< CNY 1.44 m (converted at the 2025 average rate)"
+    assert table.at["F015", "cny"] == ""
