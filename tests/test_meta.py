@@ -71,8 +71,9 @@ def test_data_version_follows_the_content(project_copy: Path) -> None:
     original = ca.load_facts().attrs["data_version"]
     ca.clear_cache()
     text = facts_csv.read_text(encoding="utf-8")
-    facts_csv.write_text(text.replace("no reference date given.", "no reference date given (edited).", 1),
-                         encoding="utf-8")  # fmt: skip
+    edited_text = text.replace("to the time of writing (2025).", "to the time of writing (2025; edited).", 1)
+    assert edited_text != text
+    facts_csv.write_text(edited_text, encoding="utf-8")
     edited = ca.load_facts().attrs["data_version"]
     assert edited != original
     facts_csv.write_text(text, encoding="utf-8")
