@@ -61,7 +61,10 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
             "year); labels keep the currency the source states.",
         ),
-        ("图表", "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。"),
+        (
+            "图表",
+            "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
+        ),
     ),
     "initiatives": (("Initiatives and mechanisms", ""), ("合作项目与机制", "")),
     "partners": (
@@ -96,7 +99,10 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
             "year); labels keep the stated currency.",
         ),
-        ("各地金额与数量", "对数刻度；约数以斜线标出；每一项标明其所计入的省份。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。"),
+        (
+            "各地金额与数量",
+            "对数刻度；约数以斜线标出；每一项标明其所计入的省份。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
+        ),
     ),
     "mechanisms": (("Mechanisms by province", ""), ("各省合作机制", "")),
     "pairs": (
