@@ -125,7 +125,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         f"{CUR}/facts.csv",
         lambda p: _edit(p, 3, "period_end", "2025-02-30"),
-        ["facts.csv", "line 5", "'2025-02-30': day 30 does not exist"],
+        ["facts.csv", "line 5", "column 'period_end'", "expected a day that exists in 2025-02, got '2025-02-30'"],
     ),
     (
         f"{CUR}/facts.csv",
@@ -135,7 +135,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], None], list[str]]] = [
     (
         f"{CUR}/events.csv",
         lambda p: _edit(p, 0, "date", "2024-02-30"),
-        ["events.csv", "line 2", "column 'date'", "does not exist"],
+        ["events.csv", "line 2", "column 'date'", "expected a day that exists in 2024-02"],
     ),
     (
         f"{CUR}/participants.csv",
