@@ -14,7 +14,15 @@ What a view adds (``ca.describe(name)`` lists it, ``origin == "view"``):
   short name beside it (``province`` → ``province_zh``, ``partner`` →
   ``partner_zh``, ``east_province`` → ``east_province_zh``, ``province_en`` →
   ``province_zh``); list columns get a list of the same length;
-* facts get their metric's ``kind`` (count, money, share, rate, people);
+* facts get their metric's ``kind`` (count, money, share, rate, people), their
+  period parsed (``period_first`` / ``period_last`` as dates, ``period_precision``,
+  ``period_year``: :func:`coop_analysis.periods.add_period_columns`) and their
+  amounts in CNY (``value_cny``, ``low_cny``, ``high_cny`` with ``cny_rate``,
+  ``rate_year``, ``rate_source`` and ``conversion``: :func:`coop_analysis.money.to_cny`
+  at the annual average rate of the period's end year; a missing rate is flagged,
+  never guessed);
+* events get the days they can have happened on (``date_first``, ``date_last``:
+  :func:`coop_analysis.periods.add_event_windows`);
 * every column with a vocabulary (``qualifier``, ``kind``, ``type`` …) is a
   ``category`` whose categories are the whole vocabulary, in its order.
 
@@ -56,7 +64,57 @@ def derived_columns(name: str) -> dict[str, ColumnSpec]:
             )
     if name == "facts":
         out["kind"] = ColumnSpec("category", "kind of the metric (metrics.kind)", vocabulary="metric_kind")
+        out |= _FACT_PERIOD | _FACT_CNY
+    if name == "events":
+        out |= _EVENT_WINDOW
     return out
+
+
+_FACT_PERIOD = {
+    "period_first": ColumnSpec(
+        "datetime64", "first day of the period (missing when no start is stated)", nullable=True
+    ),
+    "period_last": ColumnSpec("datetime64", "last day of the period, or of the date the figure is stated as of"),
+    "period_precision": ColumnSpec("string", "year, month or day: the coarser precision of the period's two ends"),
+    "period_year": ColumnSpec("Int64", "year of period_last: the year a figure is stated for"),
+}
+_FACT_CNY = {
+    "value_cny": ColumnSpec(
+        "float64", "value in CNY (missing when not money or no rate; see conversion)", nullable=True
+    ),
+    "low_cny": ColumnSpec("float64", "low in CNY", nullable=True),
+    "high_cny": ColumnSpec("float64", "high in CNY", nullable=True),
+    "cny_rate": ColumnSpec("float64", "CNY per unit used (1 for CNY; annual average of rate_year)", nullable=True),
+    "rate_year": ColumnSpec("Int64", "year of the exchange rate used (period_year), when converted", nullable=True),
+    "rate_source": ColumnSpec("string", "source of the exchange rate, when converted", nullable=True),
+    "conversion": ColumnSpec("string", "cny, converted, no_rate, no_year or not_money (money.CONVERSION_STATUSES)"),
+}
+_EVENT_WINDOW = {
+    "date_first": ColumnSpec("datetime64", "first day the event can have happened on"),
+    "date_last": ColumnSpec("datetime64", "last day it can have happened on (missing when only a lower bound is known)",
+                            nullable=True),
+}  # fmt: skip
+
+
+def _facts_periods_and_cny(frame: pd.DataFrame) -> pd.DataFrame:
+    from coop_analysis.money import to_cny
+    from coop_analysis.periods import add_period_columns
+
+    out = to_cny(add_period_columns(frame), year_column="period_year")
+    order = [c for c in frame.columns]
+    order[order.index("high") + 1 : order.index("high") + 1] = list(_FACT_CNY)
+    order[order.index("period_end") + 1 : order.index("period_end") + 1] = list(_FACT_PERIOD)
+    return out[order]
+
+
+def _event_windows(frame: pd.DataFrame) -> pd.DataFrame:
+    from coop_analysis.periods import add_event_windows
+
+    out = add_event_windows(frame)
+    order = [c for c in frame.columns]
+    anchor = order.index("date_bound" if "date_bound" in order else "date_precision") + 1
+    order[anchor:anchor] = list(_EVENT_WINDOW)
+    return out[order]
 
 
 def _province_zh() -> dict[str, str]:
@@ -117,6 +175,9 @@ def view(name: str) -> pd.DataFrame:
             metrics = load_metrics()
             kinds = frame["metric"].map(dict(zip(metrics["metric"], metrics["kind"], strict=True)))
             _insert_after(frame, "metric", "kind", _categorical(kinds, "metric_kind"))
+            frame = _facts_periods_and_cny(frame)
+        if name == "events":
+            frame = _event_windows(frame)
         for column, c in spec.columns.items():
             if c.vocabulary and not c.is_list:
                 frame[column] = _categorical(frame[column], c.vocabulary)
@@ -128,7 +189,8 @@ def view(name: str) -> pd.DataFrame:
 
 
 def facts_view() -> pd.DataFrame:
-    """The analysis view of the facts (:func:`view` ``("facts")``): ``kind``, Chinese province names, categoricals."""
+    """The analysis view of the facts (:func:`view` ``("facts")``): ``kind``, Chinese province names,
+    the period as dates, amounts in CNY, categoricals."""
     return view("facts")
 
 

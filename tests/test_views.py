@@ -89,3 +89,38 @@ def test_long_form_of_a_vocabulary_list_is_categorical() -> None:
 def test_long_form_unknown_column() -> None:
     with pytest.raises(KeyError, match="partner"):
         ca.long_form(ca.facts_view(), "partners")
+
+
+def test_money_in_cny_from_the_exchange_rates() -> None:
+    facts = ca.facts_view()
+    money = facts[facts["kind"] == "money"]
+    cny = money[money["unit"] == "CNY"]
+    assert (cny["conversion"] == "cny").all() and (cny["value_cny"] == cny["value"]).all()
+    rates = ca.load_exchange_rates().set_index(["currency", "year"])["cny_per_unit"]
+    foreign = money[money["unit"] != "CNY"]
+    assert len(foreign) > 0
+    for row in foreign.itertuples(index=False):
+        assert row.conversion == "converted" and row.rate_year == row.period_year
+        assert row.value_cny == row.value * rates[(row.unit, row.period_year)]  # the table's rate, nothing else
+    assert facts.loc[facts["kind"] != "money", "value_cny"].isna().all()
+    assert set(facts.loc[facts["kind"] != "money", "conversion"]) == {"not_money"}
+
+
+def test_period_parsed_whatever_its_precision() -> None:
+    facts = ca.facts_view()
+    assert str(facts["period_last"].dtype).startswith("datetime64")
+    assert (facts["period_last"].dt.year == facts["period_year"]).all()
+    assert set(facts["period_precision"]) <= {"year", "month", "day"} and facts["period_precision"].nunique() > 1
+    for row in facts.itertuples(index=False):
+        assert str(row.period_last.date()).startswith(row.period_end)  # 2025 → 2025-12-31, 2025-02 → 2025-02-28
+        if isinstance(row.period_start, str):
+            assert str(row.period_first.date()).startswith(row.period_start)
+        else:
+            assert pd.isna(row.period_first)
+    facts.sort_values("period_last")  # no mixed-precision error, unlike pd.to_datetime on the strings
+
+
+def test_event_windows() -> None:
+    events = ca.view("events")
+    assert (events["date_first"] <= events["date_last"].fillna(events["date_first"])).all()
+    assert events["date_first"].notna().all()
