@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from coop_analysis import attribution
 from coop_analysis.labels import fact_partner_label, join, participant_label, period_label, subject_label
+from coop_analysis.markup import md_escape
 from coop_analysis.narrative import check_lang, format_quantity
 
 if TYPE_CHECKING:
@@ -187,6 +188,7 @@ def context_sentence(lang: str) -> str:
     table = context_events(lang)
     if table.empty:
         return ""
-    items = [f"{r.date}，{r.what}（{r.place}；{r.event_id}）" if lang == "zh" else f"{r.date}: {r.what} ({r.place}) [{r.event_id}]"
+    items = [f"{r.date}，{md_escape(r.what)}（{md_escape(r.place)}；{r.event_id}）" if lang == "zh"
+             else f"{r.date}: {md_escape(r.what)} ({md_escape(r.place)}) [{r.event_id}]"
              for r in table.itertuples(index=False)]  # fmt: skip
     return ("背景：" + "；".join(items) + "。") if lang == "zh" else ("Context: " + "; ".join(items) + ".")
