@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from coop_analysis.markup import md_escape
 from coop_analysis.schemas import LIST_SEP
 
 if TYPE_CHECKING:
@@ -211,7 +212,7 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
         ini = profile.initiatives
         mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
         sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
-        paras.append(intro + ("" if zh else " ") + story.role_sentences(profile, lang))
+        paras.append(intro + ("" if zh else " ") + md_escape(story.role_sentences(profile, lang)))
         mech_txt = _join([mechanism_label(m, lang) for m in mech], lang)
         sec_txt = _join([sector_label(s, lang) for s in sectors], lang)
         paras.append(
@@ -221,7 +222,7 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
         )
         top = story.headline_facts(profile)
         if top:
-            items = [story.fact_phrase(f, lang, profile.name) for f in top]
+            items = [md_escape(story.fact_phrase(f, lang, profile.name)) for f in top]
             paras.append(
                 ("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + ".")
             )
@@ -238,7 +239,8 @@ def pairing_label(kind: str, area: str = "", lang: str = "en") -> str:
 
 
 def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
-    """Official pairings of the province and which cooperation in the sources goes beyond them."""
+    """Official pairings of the province and which cooperation in the sources goes beyond them
+    (Markdown: the data's text escaped)."""
     from coop_analysis.profiles import partner_table
 
     zh = lang == "zh"
@@ -265,7 +267,7 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
         text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."
     from coop_analysis.story import pairing_scope
 
-    return text + ("" if zh else " ") + pairing_scope(profile.name, lang)
+    return md_escape(text + ("" if zh else " ") + pairing_scope(profile.name, lang))
 
 
 def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
