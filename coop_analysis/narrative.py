@@ -22,6 +22,7 @@ __all__ = [
     "LANGS",
     "Table",
     "check_lang",
+    "count_label",
     "for_readers",
     "format_date",
     "format_quantity",
@@ -203,7 +204,7 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
         paras.append(
             f"{intro}在现有资料（{n_src}份来源、{n_facts}条数据）中没有东西部科技合作记录。"
             if zh
-            else f"{intro}: the current sources ({n_src} source(s), {n_facts} facts) hold no record of East–West "
+            else f"{intro}: the current sources ({count_label(n_src, 'source')}, {count_label(n_facts, 'fact')}) hold no record of East–West "
             "science and technology cooperation for this province."
         )
     else:
@@ -402,6 +403,11 @@ def for_readers(table: Any, lang: str = "en", hide: Sequence[str] = ()) -> Any:
     return out.rename(columns={c: HEADERS[c][i] for c in out.columns if c in HEADERS})
 
 
+def count_label(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 initiative``, ``3 initiatives`` (English prose; ``plural`` for irregular nouns)."""
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def show(table: Any, lang: str = "en", empty: str | None = None, hide: Sequence[str] = ()) -> Any:
     """A table for display in full (:class:`Table`) with readers' headers (see :func:`for_readers`),
     or a short note when it has no rows."""
@@ -443,7 +449,7 @@ def overview_summary(lang: str = "en") -> str:
         )
     firms = _join([f"{r.east_province}–{r.west_province}" for r in firm_only.itertuples()], lang)
     return (
-        f"The {n_src} source(s) hold {n_ini} cooperation initiatives and {n_facts} quantified facts, naming "
+        f"The {count_label(n_src, 'source')} {'holds' if n_src == 1 else 'hold'} {count_label(n_ini, 'cooperation initiative')} and {count_label(n_facts, 'quantified fact')}, naming "
         f"{len(with_records)} provinces; the western provinces taking part are {_join(west, lang)}. "
         f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}"
         " (a government, city, university or institute of the eastern side takes part)"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis import attribution
 from coop_analysis.labels import fact_partner_label, join, participant_label, period_label, subject_label
 from coop_analysis.markup import md_escape
-from coop_analysis.narrative import check_lang, format_quantity
+from coop_analysis.narrative import check_lang, count_label, format_quantity
 
 if TYPE_CHECKING:
     from coop_analysis.profiles import RegionProfile
@@ -130,7 +130,7 @@ def role_sentences(profile: RegionProfile, lang: str) -> str:
         with_ = ((f"，东部合作方为{join(shown, lang)}" if zh else f", with eastern partners {join(shown, lang)}")
                  if partners else "")  # fmt: skip
         out.append(f"作为西部一方参与资料中的{len(west)}项合作{plan}{with_}。" if zh
-                   else f"takes part in {len(west)} initiative(s) in the sources on the western side{plan}{with_}.")  # fmt: skip
+                   else f"takes part in {count_label(len(west), 'initiative')} in the sources on the western side{plan}{with_}.")  # fmt: skip
         by_others = []
         for i in west:
             leads = attribution.lead_participants(profile.participants, i)
@@ -149,7 +149,7 @@ def role_sentences(profile: RegionProfile, lang: str) -> str:
                          else f"{who}{_title(profile, i, lang)} ({_contributions(profile, i, lang)})")  # fmt: skip
         lead = "It also takes part" if west else "takes part"
         out.append((f"作为东部一方参与{len(east)}项合作——" + "；".join(items) + "。") if zh
-                   else (f"{lead} on the eastern side in {len(east)} initiative(s) — " + "; ".join(items) + "."))  # fmt: skip
+                   else (f"{lead} on the eastern side in {count_label(len(east), 'initiative')} — " + "; ".join(items) + "."))  # fmt: skip
     return ("" if zh else " ").join(out)
 
 
@@ -165,7 +165,7 @@ def no_figures_line(profile: RegionProfile, lang: str) -> str:
         with_ = f"与{join([names[p] for p in others], lang)}" if others else ""
         return f"{with_}{len(ids)}项合作（{titles}），资料中无本省数字"
     with_ = f" with {join(others, lang)}" if others else ""
-    return f"{len(ids)} initiative(s){with_} ({titles}); no figures of its own in the sources"
+    return f"{count_label(len(ids), 'initiative')}{with_} ({titles}); no figures of its own in the sources"
 
 
 def pairing_scope(province: str, lang: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from types import SimpleNamespace
@@ -83,6 +84,8 @@ def test_summary_is_built_from_the_profile(lang: str) -> None:
     text = narrative.summary(profile, lang)
     names = {"en": "Ningxia", "zh": "宁夏"}
     assert text.startswith(f"**{names[lang]}**")
+    assert "\\[F0" in text or lang == "zh"  # the data's phrases are escaped for Markdown
+    text = html.unescape(re.sub(r"\\(.)", r"\1", text))  # as a reader sees it
     # headline figures: each cited fact with its figure as formatted (qualifier kept) and its id
     cited = re.findall(r"\[(F\d+)\]|[；（](F\d+)）", text)
     ids = {a or b for a, b in cited}
@@ -187,3 +190,13 @@ def test_every_report_table_has_readers_headers_in_both_languages() -> None:
         assert set(table.columns) <= set(narrative.HEADERS), set(table.columns) - set(narrative.HEADERS)
         zh = narrative.for_readers(table, "zh")
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in col) for col in zh.columns), list(zh.columns)
+
+
+def test_counts_in_english_prose_agree_in_number() -> None:
+    assert narrative.count_label(1, "initiative") == "1 initiative"
+    assert narrative.count_label(0, "source") == "0 sources"
+    assert narrative.count_label(3, "city", "cities") == "3 cities"
+    tibet = narrative.headline(profiles.region_profile("Tibet"), "en")["headline"]
+    assert tibet.startswith("1 initiative with Hebei") and "(s)" not in tibet
+    assert "(s)" not in narrative.overview_summary("en")
+    assert "(s)" not in narrative.summary(profiles.region_profile("Ningxia"), "en")
