@@ -17,9 +17,9 @@ __all__ = ["MARKUP_PATTERN", "find_markup", "html_escape", "md_escape"]
 
 # A backslash before ASCII punctuation makes it literal (CommonMark 2.4). These characters have a
 # meaning anywhere in a line: escapes, code, emphasis, links and images ('[' — without it '!', '(' and
-# ')' mean nothing), table cells, strikethrough, math. '<' and '>' become character references; '&' only
-# where it would start one. Line breaks become spaces, so only the text's start can begin a block.
-_MD_INLINE = re.compile(r"([\\`*\[\]|~$#])|(?<!\w)_|_(?!\w)")  # '_' inside a word (name_en) is no emphasis
+# ')' mean nothing), table cells, strikethrough, math, raw HTML ('<', '>'); '&' only where it would start a
+# character reference. Line breaks become spaces, so only the text's start can begin a block.
+_MD_INLINE = re.compile(r"([\\`*\[\]|~$#<>])|(?<!\w)_|_(?!\w)")  # '_' inside a word (name_en) is no emphasis
 _MD_ENTITY_START = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _MD_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?<=\bwww)(\.)", re.IGNORECASE)  # https://…, www.…
 _MD_ORDERED = re.compile(r"\d+(?=[.)])")  # "1." or "1)" opening an ordered list
@@ -32,9 +32,10 @@ def md_escape(text: object) -> str:
     Characters with a meaning in running text (emphasis, code, links and
     images, table cells, strikethrough, ``$`` math, ``#``, and the ``:`` or
     ``.`` that would turn ``https://…`` or ``www.…`` into a link) are
-    backslash-escaped; ``<`` and ``>`` become ``&lt;`` and ``&gt;`` (no raw
-    HTML) and an ``&`` that would start a character reference becomes
-    ``&amp;``; line breaks become spaces, leading white space goes, and a start
+    backslash-escaped, and so are ``<`` and ``>`` (no raw HTML) and an ``&``
+    that would start a character reference — backslashes rather than ``&lt;``
+    or ``&amp;``, so a renderer that escapes raw HTML itself (the report pages')
+    shows ``>`` and not ``&gt;``; line breaks become spaces, leading white space goes, and a start
     that would open a block (``-``, ``+``, ``=``, ``1.``) is escaped, so the
     text cannot start a heading, list, quote or code block. ``None`` gives
     ``""``.
@@ -42,10 +43,9 @@ def md_escape(text: object) -> str:
     if text is None:
         return ""
     s = _LINE_BREAKS.sub(" ", str(text)).lstrip()
-    s = _MD_ENTITY_START.sub("&amp;", s)
     s = _MD_INLINE.sub(lambda m: "\\" + m.group(), s)
+    s = _MD_ENTITY_START.sub(r"\\&", s)  # after the line above, which would escape this backslash
     s = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(), s)  # a bare URL stays text, not a link
-    s = s.replace("<", "&lt;").replace(">", "&gt;")
     if s[:1] in ("-", "+", "="):
         return "\\" + s
     m = _MD_ORDERED.match(s)

@@ -104,3 +104,12 @@ def test_find_markup_names_what_it_found(text: str, what: str) -> None:
 )
 def test_find_markup_leaves_plain_text_alone(text: str | None) -> None:
     assert find_markup(text) is None
+
+
+def test_escaped_text_shows_as_itself_on_report_pages() -> None:
+    """The pages' renderer escapes raw HTML itself: escaped data must not come out as '&gt;' (a qualifier lost)."""
+    from coop_analysis.pages import markdown_html
+
+    page = markdown_html(md_escape("> 2,000 <b> &gt; a&b"))
+    assert "<p>&gt; 2,000 &lt;b&gt; &amp;gt; a&amp;b</p>" in page
+    assert "&amp;gt; 2,000" not in page
