@@ -14,7 +14,7 @@ from coop_analysis.charts.layout import _new_figure
 from coop_analysis.charts.style import EAST_COLOR, WEST_COLOR
 from coop_analysis.datasets import load_facts, load_provinces
 from coop_analysis.determinism import savefig
-from coop_analysis.narrative import check_lang
+from coop_analysis.wording import check_lang
 
 if TYPE_CHECKING:
     import pandas as pd

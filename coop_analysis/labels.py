@@ -11,9 +11,9 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from coop_analysis.narrative import check_lang, format_date
 from coop_analysis.periods import precision_of
 from coop_analysis.schemas import LIST_SEP
+from coop_analysis.wording import check_lang, format_date, join
 
 __all__ = [
     "cny_label",
@@ -28,16 +28,6 @@ __all__ = [
 
 def _items(cell: object) -> list[str]:
     return cell.split(LIST_SEP) if isinstance(cell, str) and cell else []
-
-
-def join(items: list[str], lang: str, *, together: bool = False) -> str:
-    """``a``, ``a and b``, ``a, b and c`` (``a、b、c`` in Chinese); ``together`` adds
-    that one figure is shared (``… together`` / ``…合计``) when there are several."""
-    if lang == "zh":
-        text = "、".join(items)
-        return text + ("合计" if together and len(items) > 1 else "")
-    text = " and ".join(items) if len(items) <= 2 else ", ".join(items[:-1]) + " and " + items[-1]
-    return text + (" together" if together and len(items) > 1 else "")
 
 
 def period_label(start: object, end: str, lang: str = "en") -> str:
@@ -177,7 +167,7 @@ def cny_label(fact: Any, lang: str = "en") -> str:
     which the equivalent keeps: ``≈ CNY 4.31 m (converted at the 2025 average rate)``,
     ``折合人民币约431万元（按2025年年均汇率折算）``. A figure without a rate says so.
     """
-    from coop_analysis.narrative import format_quantity
+    from coop_analysis.wording import format_quantity
 
     check_lang(lang)
     status = getattr(fact, "conversion", "")

@@ -13,6 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from coop_analysis.markup import md_escape
 from coop_analysis.schemas import LIST_SEP
+from coop_analysis.wording import (
+    LANGS,
+    check_lang,
+    count_label,
+    format_date,
+    format_quantity,
+    join,
+    mechanism_label,
+    pairing_label,
+    region_label,
+    sector_label,
+)
 
 if TYPE_CHECKING:
     from coop_analysis.profiles import RegionProfile
@@ -35,240 +47,178 @@ __all__ = [
     "report_title",
     "sector_label",
     "show",
+    "source_line",
     "summary",
 ]
 
-LANGS = ("en", "zh")
-
-_MECHANISMS = {
-    "tech_commissioners": ("science and technology commissioners", "科技特派员"),
-    "joint_projects": ("joint projects", "联合项目"),
-    "science_enclave": ("science enclaves", "科创飞地"),
-    "co_built_park": ("co-built industrial park", "共建产业园区"),
-    "industrial_chain": ("industrial chain cooperation", "产业链协作"),
-    "matchmaking_fair": ("matchmaking fair", "对接洽谈会"),
-    "study_visit": ("study visit", "考察调研"),
-    "pilot_program": ("pilot programme", "合作试点"),
-    "fund": ("fund", "基金"),
-    "financial_services": ("financial services", "金融服务"),
-    "university_partnership": ("university partnership", "校地合作"),
-    "platform": ("shared platform", "合作平台"),
-    "academy_partnership": ("academy–locality partnership", "院地合作"),
-    "agreement": ("cooperation agreement", "合作协议"),
-    "expert_aid": ("intellectual aid", "智力援助"),
-}
-_SECTORS = {
-    "agriculture": ("agriculture", "农业"),
-    "biomedicine": ("biomedicine", "生物医药"),
-    "chemicals": ("chemicals", "化工"),
-    "new_materials": ("new materials", "新材料"),
-    "energy": ("energy", "能源"),
-    "optoelectronics": ("optoelectronics", "光电"),
-    "advanced_manufacturing": ("advanced manufacturing", "先进制造"),
-    "information_technology": ("information technology", "信息技术"),
-    "finance": ("finance", "金融"),
-    "food_processing": ("food processing", "食品加工"),
-    "general": ("general", "综合"),
-}
-_REGIONS = {
-    "east": ("eastern", "东部"),
-    "central": ("central", "中部"),
-    "west": ("western", "西部"),
-    "northeast": ("north-eastern", "东北"),
-}
-_PAIR_KIND = {
-    "east_west_cooperation": ("East–West cooperation pair (2021)", "东西部协作结对（2021年）"),
-    "counterpart_support": ("counterpart support", "对口支援"),
-}
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_CURRENCY_EN = {"CNY": "CNY", "USD": "US$", "EUR": "€", "HKD": "HK$", "JPY": "¥", "GBP": "£"}
-_QUAL_EN = {"exact": "", "approx": "≈", "nearly": "<", "over": ">", "up_to": "≤"}
-
-
-def check_lang(lang: object) -> str:
-    """Return ``lang`` if it is ``en`` or ``zh``, else raise ValueError naming the parameter."""
-    if not isinstance(lang, str) or lang not in LANGS:
-        raise ValueError(f"lang: expected one of {list(LANGS)}, got {lang!r}")
-    return lang
-
-
-def _pick(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
-    pair = table.get(key)
-    return key.replace("_", " ") if pair is None else pair[1 if lang == "zh" else 0]
-
-
-def mechanism_label(mechanism: str, lang: str = "en") -> str:
-    """Display label of a mechanism id."""
-    return _pick(_MECHANISMS, mechanism, lang)
-
-
-def sector_label(sector: str, lang: str = "en") -> str:
-    """Display label of a sector id."""
-    return _pick(_SECTORS, sector, lang)
-
-
-def _num(v: float) -> str:
-    if v >= 1e9:
-        return f"{v / 1e9:.3g} bn"
-    if v >= 1e6:
-        return f"{v / 1e6:.3g} m"
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
-
-
-def _amount(v: float, unit: str) -> str:
-    if unit in _CURRENCY_EN:
-        sym = _CURRENCY_EN[unit]
-        return f"{sym} {_num(v)}" if sym.isalpha() else f"{sym}{_num(v)}"
-    if unit == "percent":
-        return f"{_num(v)}%"
-    if unit in ("pp", "bp"):
-        return f"{_num(v)} {unit}"
-    return _num(v)
-
-
-def format_quantity(fact: Any, lang: str = "en") -> str:
-    """A fact's figure for display, never more precise than the source.
-
-    In Chinese the figure is the source's own wording (``raw``). In English
-    the qualifier becomes a sign (≈ approx, < nearly, > over, ≤ up to) and a
-    range stays a range: ``> 2,000``, ``≈ US$600,000``, ``11–19``,
-    ``CNY 1.17 bn``.
-
-    Args:
-        fact: a row with ``value, unit, qualifier, low, high`` (and ``raw`` for zh).
-        lang: ``en`` or ``zh``.
-    """
-    check_lang(lang)
-    if lang == "zh":
-        return str(fact.raw)
-    if fact.qualifier == "range":
-        return f"{_amount(fact.low, fact.unit)}–{_amount(fact.high, fact.unit)}"
-    sign = _QUAL_EN.get(fact.qualifier, "")
-    body = _amount(fact.value, fact.unit)
-    return f"{sign} {body}" if sign else body
-
-
-def format_date(date: str, precision: str = "day", lang: str = "en") -> str:
-    """An ISO (possibly partial) date as precise as the source: ``early Mar 2025``, ``2025年3月初``."""
-    check_lang(lang)
-    parts = str(date).split("-")
-    y = parts[0]
-    m = int(parts[1]) if len(parts) > 1 else None
-    d = int(parts[2]) if len(parts) > 2 else None
-    if lang == "zh":
-        out = f"{y}年"
-        if m:
-            out += f"{m}月"
-        if d and precision == "day":
-            out += f"{d}日"
-        return out + {"early_month": "初", "end_month": "底"}.get(precision, "")
-    if m is None:
-        return y
-    month = f"{_MONTHS[m - 1]} {y}"
-    if d and precision == "day":
-        return f"{d} {month}"
-    return {"early_month": f"early {month}", "end_month": f"end of {month}"}.get(precision, month)
-
-
-def _join(items: list[str], lang: str) -> str:
-    if lang == "zh":
-        return "、".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _labels(items: list[str], lang: str) -> list[str]:
-    if lang == "en":
-        return items
-    from coop_analysis.regions import province_names
-
-    names = province_names("zh")
-    return [names.get(i, i) for i in items]
-
 
 def summary(profile: RegionProfile, lang: str = "en") -> str:
-    """The report's opening text (Markdown), built from the profile's tables only."""
+    """The report's opening text (Markdown), built from the profile's tables only: who takes
+    part on which side with whom, the mechanisms and sectors, and the leading figures as
+    sentences. (The official pairings have their own section: :func:`pairing_sentence`.)"""
     check_lang(lang)
     zh = lang == "zh"
     p = profile.province
     name = str(p["short_zh"] if zh else p["name_en"])
-    region = _pick(_REGIONS, str(p["macro_region"]), lang)
-    wd = ("，属西部大开发地区" if zh else "; Western Development area") if bool(p["western_development"]) else ""
-    intro = f"**{name}**（{region}地区{wd}）" if zh else f"**{name}** ({region} region{wd})"
-    paras = []
     if not profile.has_records:
         from coop_analysis.datasets import load_facts, load_sources
 
+        region = region_label(str(p["macro_region"]), lang)
         n_src, n_facts = len(load_sources()), len(load_facts())
-        paras.append(
-            f"{intro}在现有资料（{n_src}份来源、{n_facts}条数据）中没有东西部科技合作记录。"
+        return (
+            f"**{name}**（{region}）在现有资料（{n_src}份来源、{n_facts}条数据）中没有东西部科技合作记录。"
             if zh
-            else f"{intro}: the current sources ({count_label(n_src, 'source')}, {count_label(n_facts, 'fact')}) hold no record of East–West "
-            "science and technology cooperation for this province."
+            else f"The current sources ({count_label(n_src, 'source')}, {count_label(n_facts, 'fact')}) hold no "
+            f"record of East–West science and technology cooperation for **{name}** ({region} China)."
         )
-    else:
-        from coop_analysis import story
+    from coop_analysis import story
 
-        ini = profile.initiatives
-        mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
-        sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
-        paras.append(intro + ("" if zh else " ") + md_escape(story.role_sentences(profile, lang)))
-        mech_txt = _join([mechanism_label(m, lang) for m in mech], lang)
-        sec_txt = _join([sector_label(s, lang) for s in sectors], lang)
-        paras.append(
-            (f"合作机制：{mech_txt}。" + (f"涉及领域：{sec_txt}。" if sectors else ""))
-            if zh
-            else f"Mechanisms: {mech_txt}." + (f" Sectors: {sec_txt}." if sectors else "")
-        )
-        top = story.headline_facts(profile)
-        if top:
-            items = [md_escape(story.fact_phrase(f, lang, profile.name)) for f in top]
-            paras.append(
-                ("主要数字：" + "；".join(items) + "。") if zh else ("Headline figures: " + "; ".join(items) + ".")
-            )
-    paras.append(pairing_sentence(profile, lang))
+    ini = profile.initiatives
+    mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
+    sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
+    paras = [f"**{name}**" + ("" if zh else " ") + md_escape(story.role_sentences(profile, lang))]
+    mech_txt = join([mechanism_label(m, lang) for m in mech], lang)
+    sec_txt = join([sector_label(s, lang) for s in sectors], lang)
+    if zh:
+        paras.append(f"合作方式：{mech_txt}" + (f"；涉及{sec_txt}等领域。" if sectors else "。"))
+    else:
+        how = f"The cooperation works through {mech_txt}"
+        paras.append(how + (f", in {sec_txt}." if sectors else "."))
+    figures = story.headline_sentences(profile, lang)
+    if figures:
+        paras.append(md_escape(figures))
     return "\n\n".join(paras)
 
 
-def pairing_label(kind: str, area: str = "", lang: str = "en") -> str:
-    """A pairing kind for display, with the supported prefecture if any."""
-    label = _pick(_PAIR_KIND, kind, lang)
-    if not area:
-        return label
-    return f"{label}：{area}" if lang == "zh" else f"{label}: {area}"
+def _official(profile: RegionProfile, lang: str) -> dict[str, list[tuple[str, str, str]]]:
+    """The province's official pairings by kind: (partner, its areas, since) — the areas with
+    the city that supports in its own right (``Kashgar Prefecture; Shenzhen: Kashgar Prefecture``)."""
+    zh = lang == "zh"
+    names = _province_labels(lang)
+    areas: dict[tuple[str, str], list[str]] = {}
+    years: dict[tuple[str, str], set[str]] = {}
+    for row in profile.pairings.to_dict("records"):
+        other = row["west_province"] if row["east_province"] == profile.name else row["east_province"]
+        key = (str(row["kind"]), names.get(other, other))
+        area = row["west_area_zh" if zh else "west_area_en"]
+        city = row["supporter_city_zh" if zh else "supporter_city_en"]
+        area = area if isinstance(area, str) else ""
+        if isinstance(city, str) and city:
+            area = (f"{city}：{area}" if zh else f"{city}: {area}") if area else city
+        if area and area not in areas.setdefault(key, []):
+            areas[key].append(area)
+        areas.setdefault(key, [])
+        years.setdefault(key, set()).update([str(row["since"])] if row["since"] == row["since"] else [])
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    for (kind, partner), items in areas.items():
+        since = min(years[(kind, partner)]) if years[(kind, partner)] else ""
+        found.setdefault(kind, []).append((partner, ("；" if zh else "; ").join(items), since))
+    return found
+
+
+def _province_labels(lang: str) -> dict[str, str]:
+    from coop_analysis.regions import province_names
+
+    return province_names(lang)
+
+
+def _pairing_clauses(profile: RegionProfile, lang: str) -> list[str]:
+    zh = lang == "zh"
+    name = str(profile.province["short_zh"] if zh else profile.name)
+    receives = profile.name in set(profile.pairings["west_province"])
+    out = []
+    for kind, items in _official(profile, lang).items():
+        years = sorted({since for _, _, since in items if since})
+        when = (f"{years[0]}年" if zh else f"in {years[0]}") if len(years) == 1 else ""
+        if kind == "east_west_cooperation":
+            partners = join([p for p, _, _ in items], lang)
+            if zh:
+                out.append(f"{name}的东西部协作结对省份{('（' + when + '确定）') if when else ''}：{partners}。")
+            else:
+                noun = "partner" if len(items) == 1 else "partners"
+                paired = f", paired {when}," if when else ""
+                out.append(
+                    f"{name}'s official East–West cooperation {noun}{paired} {'is' if len(items) == 1 else 'are'} {partners}."
+                )
+        else:
+            shown = [(f"{p}（{a}）" if zh else f"{p} ({a})") if a else p for p, a, _ in items]
+            listing = join(shown, lang)
+            if zh:
+                out.append(f"{name}{'接受' if receives else '开展'}对口支援：{listing}。")
+            else:
+                verb = "receives counterpart support from" if receives else "gives counterpart support to"
+                out.append(f"{name} {verb} {listing}.")
+    return out
 
 
 def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
-    """Official pairings of the province and which cooperation in the sources goes beyond them
-    (Markdown: the data's text escaped)."""
+    """The province's official pairings, whether the cooperation in the sources is with them,
+    which goes beyond them, and what the pairing table leaves out (Markdown: the data's text
+    escaped)."""
     from coop_analysis.profiles import partner_table
+    from coop_analysis.story import pairing_scope
 
+    check_lang(lang)
     zh = lang == "zh"
+    name = str(profile.province["short_zh"] if zh else profile.name)
     table = partner_table(profile, lang)
     official = table[table["kinds"] != ""]
     beyond = table[(table["kinds"] == "") & table["in_sources"]]
-    if len(official):
-        items = [f"{r.label}（{r.official}）" if zh else f"{r.label} ({r.official})" for r in official.itertuples()]
-        text = ("官方结对：" + "；".join(items) + "。") if zh else ("Official pairings: " + "; ".join(items) + ".")
-        if profile.has_records and not official["in_sources"].any():
-            text += (
-                "资料中的合作均不在官方结对之内。"
-                if zh
-                else " None of the cooperation in the sources is with an official partner."
-            )
-    else:
-        text = (
-            "该省无东西部协作或对口支援结对。"
-            if zh
-            else "The province has no official East–West or counterpart-support pairing."
-        )
+    clauses = _pairing_clauses(profile, lang)
+    if not clauses:
+        clauses = [f"{name}没有东西部协作或对口支援结对。" if zh
+                   else f"{name} has no official East–West or counterpart-support pairing."]  # fmt: skip
+    if profile.has_records and len(official):
+        with_official = join(list(official.loc[official["in_sources"], "label"]), lang)
+        if with_official:
+            clauses.append(f"资料中有与官方结对方{with_official}的合作。" if zh
+                           else f"The sources record cooperation with the official partner {with_official}.")  # fmt: skip
+        else:
+            clauses.append("资料中的合作均不在官方结对之内。" if zh
+                           else "None of the cooperation in the sources is with an official partner.")  # fmt: skip
     if len(beyond):
-        labels = _join(list(beyond["label"]), lang)
-        text += f"超出官方结对的合作方：{labels}。" if zh else f" Cooperation beyond the official pairs: {labels}."
-    from coop_analysis.story import pairing_scope
+        labels = join(list(beyond["label"]), lang)
+        clauses.append(f"资料还记录了官方结对之外的合作：{labels}。" if zh
+                       else f"The sources also record cooperation beyond the official pairs, with {labels}.")  # fmt: skip
+    clauses.append(pairing_scope(profile.name, lang))
+    return md_escape(("" if zh else " ").join(clauses))
 
-    return md_escape(text + ("" if zh else " ") + pairing_scope(profile.name, lang))
+
+def _published(date: str, estimate: bool, lang: str) -> str:
+    precision = {1: "year", 2: "month"}.get(len(str(date).split("-")), "day")
+    when = format_date(str(date), precision, lang)
+    if lang == "zh":
+        return f"约{when}发布，日期为估计" if estimate else f"{when}发布"
+    return f"published {when}, date estimated" if estimate else f"published {when}"
+
+
+def source_line(profile: RegionProfile | None = None, lang: str = "en") -> str:
+    """Where the report's records come from, in one line (Markdown, escaped): each source's
+    title (English title on English pages), publisher and date or estimate; each figure
+    keeps its own period. Without a profile: every source (the national overview)."""
+    check_lang(lang)
+    zh = lang == "zh"
+    if profile is None:
+        from coop_analysis.datasets import load_sources
+
+        sources = load_sources()
+    else:
+        sources = profile.sources
+    items = []
+    for row in sources.itertuples(index=False):
+        publisher = str(row.publisher) if isinstance(row.publisher, str) and row.publisher != "unknown" else ""
+        published = _published(str(row.published), bool(row.date_is_estimate), lang)
+        if zh:
+            items.append(f"《{row.title}》（{publisher or '发布者不详'}；{published}）")
+        else:
+            title = row.title_en if isinstance(row.title_en, str) and row.title_en else "untitled in English"
+            items.append(f"“{title}” ({publisher or 'publisher not named'}; {published})")
+    if not items:
+        return ""
+    if zh:
+        return md_escape("来源：" + "；".join(items) + "。各数字的时期见其说明。")
+    label = "Source" if len(items) == 1 else "Sources"
+    return md_escape(f"{label}: " + "; ".join(items) + ". Each figure is given with its own period.")
 
 
 def headline(profile: RegionProfile, lang: str = "en") -> dict[str, Any]:
@@ -403,11 +353,6 @@ def for_readers(table: Any, lang: str = "en", hide: Sequence[str] = ()) -> Any:
     return out.rename(columns={c: HEADERS[c][i] for c in out.columns if c in HEADERS})
 
 
-def count_label(n: int, singular: str, plural: str | None = None) -> str:
-    """``1 initiative``, ``3 initiatives`` (English prose; ``plural`` for irregular nouns)."""
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
 def show(table: Any, lang: str = "en", empty: str | None = None, hide: Sequence[str] = ()) -> Any:
     """A table for display in full (:class:`Table`) with readers' headers (see :func:`for_readers`),
     or a short note when it has no rows."""
@@ -441,16 +386,16 @@ def overview_summary(lang: str = "en") -> str:
         firms = "、".join(f"{names[r.east_province]}—{names[r.west_province]}" for r in firm_only.itertuples())
         return (
             f"现有资料共{n_src}份来源，整理出{n_ini}项合作、{n_facts}条量化数据，涉及{len(with_records)}个省份；"
-            f"西部参与省份：{_join([names[w] for w in west], lang)}。"
+            f"西部参与省份：{join([names[w] for w in west], lang)}。"
             f"2021年确定的{len(ew)}对东西部协作结对中，资料覆盖{covered}对（东部一方有政府、城市、高校或院所参与）"
             + (f"；{firms}仅有企业层面的关联，不计为覆盖" if firms else "")
             + "。"
             + (f"\n\n{context}" if context else "")
         )
-    firms = _join([f"{r.east_province}–{r.west_province}" for r in firm_only.itertuples()], lang)
+    firms = join([f"{r.east_province}–{r.west_province}" for r in firm_only.itertuples()], lang)
     return (
         f"The {count_label(n_src, 'source')} {'holds' if n_src == 1 else 'hold'} {count_label(n_ini, 'cooperation initiative')} and {count_label(n_facts, 'quantified fact')}, naming "
-        f"{len(with_records)} provinces; the western provinces taking part are {_join(west, lang)}. "
+        f"{len(with_records)} provinces; the western provinces taking part are {join(west, lang)}. "
         f"Of the {len(ew)} East–West cooperation pairs set in 2021, the sources cover {covered}"
         " (a government, city, university or institute of the eastern side takes part)"
         + (f"; {firms} is linked only through a firm and not counted as covered" if firms else "")

@@ -88,8 +88,8 @@ def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
     """Initiatives with a western side counted by mechanism (rows) and western province (columns)."""
     import pandas as pd
 
-    from coop_analysis.narrative import mechanism_label
     from coop_analysis.regions import province_names
+    from coop_analysis.wording import mechanism_label
 
     ini = load_initiatives()
     parts = load_participants()

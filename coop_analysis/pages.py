@@ -37,8 +37,8 @@ from urllib.parse import quote
 
 from coop_analysis.fileio import atomic_write
 from coop_analysis.headlines import strip_headlines
-from coop_analysis.narrative import LANGS
 from coop_analysis.webfont import CJK_FACE, Subsetter, cjk_chars, font_face_css
+from coop_analysis.wording import LANGS
 
 __all__ = [
     "CJK_FACE",

@@ -168,7 +168,7 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     describes: the province as a whole, an initiative, an event, one
     organization or a city), ``with_whom`` (with whom, seen from this province;
     several partners mean one figure they share), ``metric``, ``figure`` (the
-    quantity with its qualifier, see :func:`coop_analysis.narrative.format_quantity`),
+    quantity with its qualifier, see :func:`coop_analysis.wording.format_quantity`),
     ``cny`` (a foreign amount's CNY equivalent, labelled as converted; empty for
     CNY and for what is not money), ``period`` (as precise as the source) and
     ``raw`` (as the source writes it).
@@ -176,7 +176,7 @@ def key_figures(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     import pandas as pd
 
     from coop_analysis.labels import cny_label, fact_partner_label, period_label, subject_label
-    from coop_analysis.narrative import format_quantity
+    from coop_analysis.wording import format_quantity
 
     metrics = load_metrics().set_index("metric")
     desc = "description_zh" if lang == "zh" else "description_en"
@@ -217,7 +217,7 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     import pandas as pd
 
     from coop_analysis.labels import participant_label
-    from coop_analysis.narrative import pairing_label
+    from coop_analysis.wording import pairing_label
 
     name = profile.name
     links = attribution.partner_links(profile.participants)
@@ -348,8 +348,8 @@ def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     side (seen from this province), mechanisms, sectors, start and a summary."""
     import pandas as pd
 
-    from coop_analysis.narrative import mechanism_label, sector_label
     from coop_analysis.regions import province_names
+    from coop_analysis.wording import mechanism_label, sector_label
 
     zh = lang == "zh"
     names = province_names(lang)
@@ -497,7 +497,7 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
 
     Columns: ``label`` (metric, the currency as stated for money, fact id),
     ``value``, ``approx`` (not exact), ``text`` (the figure with its qualifier, see
-    :func:`coop_analysis.narrative.format_quantity`), ``fact_id``, ``province``,
+    :func:`coop_analysis.wording.format_quantity`), ``fact_id``, ``province``,
     ``converted`` (bool).
 
     ``kind`` is ``money`` or ``count`` (counts and people). Amounts are compared on
@@ -509,7 +509,7 @@ def chart_facts(facts: pd.DataFrame, kind: str, lang: str = "en") -> pd.DataFram
     import logging
 
     from coop_analysis.labels import cny_label
-    from coop_analysis.narrative import format_quantity
+    from coop_analysis.wording import format_quantity
 
     metrics = load_metrics().set_index("metric")
     kinds = facts["metric"].map(metrics["kind"])

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from coop_analysis.headlines import HEADLINE_MIME, find_headline, headline_record, record_headline
-from coop_analysis.narrative import LANGS
 from coop_analysis.pages import CJK_FACE, OVERVIEW, facts_csv, finish_site, report_stem, write_index
 from coop_analysis.runner import (
     BuildResult,
@@ -18,6 +17,7 @@ from coop_analysis.runner import (
     default_regions,
     run_cli,
 )
+from coop_analysis.wording import LANGS
 
 __all__ = [
     "CJK_FACE",

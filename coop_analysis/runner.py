@@ -52,8 +52,8 @@ from coop_analysis.determinism import scrub_notebook
 from coop_analysis.errors import OutputError
 from coop_analysis.execution import Job, NotebookFailed, Timings, error_text, execute, write_failed, write_report
 from coop_analysis.headlines import find_headline
-from coop_analysis.narrative import check_lang
 from coop_analysis.pages import OVERVIEW, finish_site, install_assets, report_stem
+from coop_analysis.wording import check_lang
 
 if TYPE_CHECKING:
     import argparse

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coop_analysis.narrative import check_lang
+from coop_analysis.wording import check_lang
 
 __all__ = ["SECTIONS", "Section", "section", "show"]
 
@@ -43,7 +43,8 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "Key figures",
             "Each figure says whose it is (the province as a whole, an initiative, an event, one organization or "
             "a city), with whom and for which period; the province's own totals come first. Each keeps the "
-            "qualifier of its source: ≈ about, < nearly, > more than, ≤ up to; ranges stay ranges (11–19). "
+            "qualifier of its source, in words (about, nearly, more than, at least, under, up to); ranges stay "
+            "ranges (11–19). "
             "A foreign amount also shows its CNY equivalent, labelled as converted. The figure as written is in "
             "the last column.",
         ),

@@ -7,7 +7,9 @@ the attribution-aware parts it calls:
   organization's figure; the widest level first (the region's own totals, then
   an initiative's or a city's, then one event's), then the metric's rank; an
   eastern province leads with what it does with a western partner.
-* :func:`fact_phrase` writes one figure with its qualifier, with whom and when.
+* :func:`fact_phrase` writes one figure with its qualifier, with whom and when (the index's
+  headline); :func:`headline_sentences` writes the leading figures as sentences, one per
+  whose-with-whom-when.
 * :func:`role_sentences` says on which side the province takes part, with whom,
   and who runs what; an eastern province's text says what it contributes to
   which western partner, through which participant.
@@ -20,12 +22,23 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis import attribution
 from coop_analysis.labels import fact_partner_label, join, participant_label, period_label, subject_label
 from coop_analysis.markup import md_escape
-from coop_analysis.narrative import check_lang, count_label, format_quantity
+from coop_analysis.wording import check_lang, count_label, format_quantity
 
 if TYPE_CHECKING:
     from coop_analysis.profiles import RegionProfile
 
-__all__ = ["context_sentence", "fact_phrase", "headline_facts", "no_figures_line", "pairing_scope", "role_sentences"]
+__all__ = [
+    "context_sentence",
+    "fact_phrase",
+    "headline_facts",
+    "headline_sentences",
+    "no_figures_line",
+    "pairing_scope",
+    "role_sentences",
+]
+
+
+_ZH_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
 
 
 def _names(lang: str) -> dict[str, str]:
@@ -49,28 +62,68 @@ def headline_facts(profile: RegionProfile, n: int = 4) -> list[Any]:
     return chosen[:n]
 
 
-def fact_phrase(f: Any, lang: str, province: str) -> str:
-    """``> 2,000 — cooperation projects …, Ningxia as a whole, as of 2025 [F015]``;
-    in Chinese ``组织实施的…超过2000项（宁夏整体，截至2025年；F015）``."""
+def _context(f: Any, lang: str, province: str) -> tuple[str, str, str]:
+    """Whose figure (empty when the partner says it), with whom, and when."""
+    partner = "" if f.subject_type == "region" else fact_partner_label(f, province, lang)
+    whose = subject_label(f, lang) if f.subject_type in ("region", "city", "organization") or not partner else ""
+    return whose, partner, period_label(f.period_start, f.period_end, lang)
+
+
+def _description(f: Any, lang: str) -> tuple[str, str]:
+    """The metric's short description (English lower-cased unless a name) and its kind."""
     from coop_analysis.datasets import load_metrics
     from coop_analysis.profiles import short_label
 
-    check_lang(lang)
-    zh = lang == "zh"
     metrics = load_metrics().set_index("metric")
-    context = []
-    partner = "" if f.subject_type == "region" else fact_partner_label(f, province, lang)
-    if f.subject_type in ("region", "city", "organization") or not partner:
-        context.append(subject_label(f, lang))
-    if partner:
-        context.append(f"与{partner}" if zh else f"with {partner}")
-    context.append(period_label(f.period_start, f.period_end, lang))
-    if zh:
-        return f"{short_label(str(metrics.at[f.metric, 'description_zh']))}{format_quantity(f, lang)}（{'，'.join(context)}；{f.fact_id}）"
-    desc = short_label(str(metrics.at[f.metric, "description_en"]))
-    if desc[1:2].islower():
+    desc = short_label(str(metrics.at[f.metric, "description_zh" if lang == "zh" else "description_en"]))
+    if lang == "en" and desc[1:2].islower():
         desc = desc[0].lower() + desc[1:]
+    return desc, str(metrics.at[f.metric, "kind"])
+
+
+def fact_phrase(f: Any, lang: str, province: str) -> str:
+    """``more than 2,000 — cooperation projects …, Ningxia as a whole, as of 2025 [F015]``;
+    in Chinese ``组织实施的…超过2000项（宁夏整体，截至2025年；F015）``."""
+    check_lang(lang)
+    whose, partner, period = _context(f, lang, province)
+    desc, _ = _description(f, lang)
+    if lang == "zh":
+        context = [x for x in (whose, f"与{partner}" if partner else "", period) if x]
+        return f"{desc}{format_quantity(f, lang)}（{'，'.join(context)}；{f.fact_id}）"
+    context = [x for x in (whose, f"with {partner}" if partner else "", period) if x]
     return f"{format_quantity(f, lang)} — {desc}, {', '.join(context)} [{f.fact_id}]"
+
+
+def _item(f: Any, lang: str) -> str:
+    """One figure inside a sentence: ``more than 2,000 cooperation projects … [F015]``;
+    an amount or share after its description (``total size of a fund of CNY 1 bn``)."""
+    desc, kind = _description(f, lang)
+    figure = format_quantity(f, lang)
+    if lang == "zh":
+        link = "为" if figure[:1].isdigit() or figure[:1] in _ZH_NUMERALS else ""  # 人数为61名, 数超过2000项
+        return f"{desc}{link}{figure}（{f.fact_id}）"
+    text = f"{figure} {desc}" if kind in ("count", "people") else f"{desc} of {figure}"
+    return f"{text} [{f.fact_id}]"
+
+
+def headline_sentences(profile: RegionProfile, lang: str) -> str:
+    """The leading figures (:func:`headline_facts`) as sentences, one per whose-with-whom-when:
+    ``For Ningxia as a whole, the sources report more than 2,000 … [F015] and about 1,000 …
+    [F016] (as of 2025).`` (plain text; the caller escapes it for Markdown)."""
+    check_lang(lang)
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for f in headline_facts(profile):
+        groups.setdefault(_context(f, lang, profile.name), []).append(_item(f, lang))
+    out = []
+    for (whose, partner, period), items in groups.items():
+        if lang == "zh":
+            who = "".join(x for x in (whose, f"与{partner}" if partner else "") if x) or "资料"
+            out.append(f"{who}（{period}）：{join(items, lang)}。")
+            continue
+        lead = ", ".join(x for x in (f"for {whose}" if whose else "", f"with {partner}" if partner else "") if x)
+        lead = f"{lead}, the sources report" if lead else "the sources report"
+        out.append(f"{lead[0].upper()}{lead[1:]} {join(items, lang)} ({period}).")
+    return ("" if lang == "zh" else " ").join(out)
 
 
 def _title(profile: RegionProfile, iid: str, lang: str) -> str:

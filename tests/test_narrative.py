@@ -15,69 +15,6 @@ from coop_analysis.datasets import load_facts, load_pairings
 NAN = math.nan
 
 
-def _fact(
-    value: float, unit: str, qualifier: str, low: float = NAN, high: float = NAN, raw: str = ""
-) -> SimpleNamespace:
-    return SimpleNamespace(value=value, unit=unit, qualifier=qualifier, low=low, high=high, raw=raw)
-
-
-@pytest.mark.parametrize(
-    ("fact", "text"),
-    [
-        (_fact(2000, "项", "over", 2000), "> 2,000"),
-        (_fact(600_000, "USD", "approx"), "≈ US$600,000"),
-        (_fact(200_000, "USD", "nearly", high=200_000), "< US$200,000"),
-        (_fact(1.17e9, "CNY", "exact"), "CNY 1.17 bn"),
-        (_fact(6.8e6, "CNY", "approx"), "≈ CNY 6.8 m"),
-        (_fact(15, "批", "range", 11, 19), "11–19"),
-        (_fact(20, "percent", "over", 20), "> 20%"),
-        (_fact(40, "bp", "up_to", high=40), "≤ 40 bp"),
-        (_fact(7, "名", "exact"), "7"),
-        (_fact(8800.5, "人", "exact"), "8,800.5"),
-    ],
-)
-def test_format_quantity_keeps_the_qualifier_in_english(fact: SimpleNamespace, text: str) -> None:
-    assert narrative.format_quantity(fact, "en") == text
-
-
-def test_format_quantity_in_chinese_is_the_source_wording() -> None:
-    assert narrative.format_quantity(_fact(11000, "人", "over", 11000, raw="1.1万余人"), "zh") == "1.1万余人"
-
-
-def test_every_curated_fact_formats_with_its_qualifier() -> None:
-    signs = {"approx": "≈ ", "nearly": "< ", "over": "> ", "up_to": "≤ "}
-    for fact in load_facts().itertuples(index=False):
-        text = narrative.format_quantity(fact, "en")
-        if fact.qualifier in signs:
-            assert text.startswith(signs[fact.qualifier]), (fact.fact_id, text)
-        elif fact.qualifier == "range":
-            assert "–" in text, (fact.fact_id, text)
-        else:
-            assert not text.startswith(("≈", "<", ">", "≤")), (fact.fact_id, text)
-        assert narrative.format_quantity(fact, "zh") == fact.raw
-
-
-@pytest.mark.parametrize(
-    ("date", "precision", "en", "zh"),
-    [
-        ("2025-03-26", "day", "26 Mar 2025", "2025年3月26日"),
-        ("2025-03", "month", "Mar 2025", "2025年3月"),
-        ("2025-03", "early_month", "early Mar 2025", "2025年3月初"),
-        ("2024-11", "end_month", "end of Nov 2024", "2024年11月底"),
-        ("2025", "year", "2025", "2025年"),
-    ],
-)
-def test_format_date_is_as_precise_as_the_source(date: str, precision: str, en: str, zh: str) -> None:
-    assert narrative.format_date(date, precision, "en") == en
-    assert narrative.format_date(date, precision, "zh") == zh
-
-
-@pytest.mark.parametrize("lang", ["fr", "", None, "EN"])
-def test_check_lang_names_the_parameter(lang: object) -> None:
-    with pytest.raises(ValueError, match=r"lang: expected one of \['en', 'zh'\]"):
-        narrative.check_lang(lang)
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_summary_is_built_from_the_profile(lang: str) -> None:
     profile = profiles.region_profile("Ningxia")
@@ -108,17 +45,33 @@ def test_summary_for_a_province_without_records_says_so() -> None:
 
 def test_pairing_sentence_names_official_partners_and_those_beyond() -> None:
     text = narrative.pairing_sentence(profiles.region_profile("Ningxia"), "en")
-    assert "Official pairings: Fujian (East–West cooperation pair (2021))" in text
-    assert "Cooperation beyond the official pairs:" in text
+    assert text.startswith("Ningxia's official East–West cooperation partner, paired in 2021, is Fujian. ")
+    assert "None of the cooperation in the sources is with an official partner." in text
+    assert "beyond the official pairs, with Beijing, Shanghai, Guangdong and Zhejiang." in text
+    assert "((" not in text and "))" not in text  # no nested brackets
     shanghai = narrative.pairing_sentence(profiles.region_profile("Shanghai"), "en")
     assert "Yunnan" in shanghai
+    gansu = narrative.pairing_sentence(profiles.region_profile("Gansu"), "zh")
+    assert (
+        gansu.startswith("甘肃的东西部协作结对省份（2021年确定）：天津、山东。")
+        and "资料中有与官方结对方山东的合作" in gansu
+    )
+
+
+def test_pairing_sentence_groups_counterpart_support_by_partner() -> None:
+    tibet = narrative.pairing_sentence(profiles.region_profile("Tibet"), "en")
+    assert tibet.startswith("Tibet receives counterpart support from Beijing (Lhasa), Jiangsu (Lhasa), ")
+    assert "The sources record cooperation with the official partner Hebei." in tibet
+    guangdong = narrative.pairing_sentence(profiles.region_profile("Guangdong"), "en")
+    # Xinjiang once, with the prefecture and the city that supports in its own right
+    assert "gives counterpart support to Tibet (Nyingchi) and Xinjiang (Kashgar Prefecture; Shenzhen: " in guangdong
 
 
 def test_pairing_sentence_without_any_pairing() -> None:
     paired = set(load_pairings()["east_province"]) | set(load_pairings()["west_province"])
     unpaired = next(p for p in ("Hainan", "Hunan", "Henan", "Anhui") if p not in paired)
     text = narrative.pairing_sentence(profiles.region_profile(unpaired), "en")
-    assert text.startswith("The province has no official East–West or counterpart-support pairing. ")
+    assert text.startswith(f"{unpaired} has no official East–West or counterpart-support pairing. ")
     assert "The official pairing table covers — East–West cooperation (2021 pairs): all 11" in text
 
 
@@ -193,10 +146,43 @@ def test_every_report_table_has_readers_headers_in_both_languages() -> None:
 
 
 def test_counts_in_english_prose_agree_in_number() -> None:
-    assert narrative.count_label(1, "initiative") == "1 initiative"
-    assert narrative.count_label(0, "source") == "0 sources"
-    assert narrative.count_label(3, "city", "cities") == "3 cities"
     tibet = narrative.headline(profiles.region_profile("Tibet"), "en")["headline"]
     assert tibet.startswith("1 initiative with Hebei") and "(s)" not in tibet
     assert "(s)" not in narrative.overview_summary("en")
     assert "(s)" not in narrative.summary(profiles.region_profile("Ningxia"), "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_states_figures_as_sentences_and_leaves_pairings_to_their_section(lang: str) -> None:
+    profile = profiles.region_profile("Ningxia")
+    text = re.sub(r"\\(.)", r"\1", narrative.summary(profile, lang))
+    assert "Headline figures" not in text and "主要数字" not in text
+    assert "（西部地区" not in text and "region;" not in text
+    pairing = re.sub(r"\\(.)", r"\1", narrative.pairing_sentence(profile, lang))
+    assert pairing[:40] not in text  # the pairings paragraph is shown once, in its section
+    if lang == "en":
+        assert (
+            "For Ningxia as a whole, the sources report more than 2,000 cooperation projects jointly implemented "
+            "or organised (cumulative count) [F015], about 1,000 " in text
+        )
+        assert "(as of 2025). With Zhejiang, Shanghai and Beijing together, the sources report 4 enterprises" in text
+    else:
+        assert "宁夏整体（截至2025年）：共同实施或组织实施的科技合作项目数超过2000项（F015）" in text
+    for symbol in ("≈", "> ", "< ", "≤"):
+        assert symbol not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_source_line_names_title_publisher_and_date(lang: str) -> None:
+    line = narrative.source_line(profiles.region_profile("Ningxia"), lang)
+    if lang == "en":
+        assert line == (
+            "Source: “East–West science and technology cooperation keeps bearing fruit” (publisher not named; "
+            "published Apr 2025, date estimated). Each figure is given with its own period."
+        )
+    else:
+        assert line.startswith(
+            "来源：《持续推动东西部科技合作开新花 结硕果》（发布者不详；约2025年4月发布，日期为估计）"
+        )
+    assert narrative.source_line(None, lang) == line  # the overview: every source (here the same one)
+    assert narrative.source_line(profiles.region_profile("Hainan"), lang) == ""

@@ -23,7 +23,7 @@ def _initiatives(region: str, lang: str = "en") -> pd.DataFrame:
 def test_zhejiang_headline_says_what_zhejiang_itself_does() -> None:
     line = _headline("Zhejiang")
     assert "[F031]" not in line and "fund" not in line
-    assert line.startswith("≈ CNY 6.8 m — value of intended") and "with Shaanxi" in line and "[F027]" in line
+    assert line.startswith("about CNY 6.8 m — value of intended") and "with Shaanxi" in line and "[F027]" in line
     zhejiang = profiles.region_profile("Zhejiang")
     assert not {"F030", "F031", "F032", "F033"} & set(zhejiang.facts["fact_id"])
     text = narrative.summary(zhejiang)
@@ -63,7 +63,7 @@ def test_shaanxi_shows_only_its_own_and_its_pair_figures() -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_ningxia_headline_is_one_of_its_east_west_totals(lang: str) -> None:
     line = _headline("Ningxia", lang)
-    assert "F015" in line and ("> 2,000" in line if lang == "en" else "超过2000项" in line)
+    assert "F015" in line and ("more than 2,000" in line if lang == "en" else "超过2000项" in line)
     assert "US$" not in line and "美元" not in line
 
 
@@ -162,10 +162,12 @@ def test_the_chongqing_symposium_is_national_context_in_the_overview() -> None:
 # Why 7 — the overview's amounts chart put CNY and USD on one axis, ranked by the raw number.
 def test_amounts_are_compared_in_cny_with_the_currency_as_stated() -> None:
     data = profiles.chart_facts(load_facts(), "money").set_index("fact_id")
-    # ≈ US$600,000 is ≈ CNY 4.31 m: it ranks below ≈ CNY 6.8 m, not above it as the raw numbers would
+    # about US$600,000 is about CNY 4.31 m: it ranks below about CNY 6.8 m, not above it as the raw numbers would
     assert data.at["F006", "value"] < data.at["F027", "value"]
     assert data.at["F006", "value"] == pytest.approx(600_000 * 7.1875)  # the 2025 annual average (Fed G.5A)
-    assert "(USD)" in data.at["F006", "label"] and data.at["F006", "text"].startswith("≈ US$600,000, ≈ CNY 4.31 m")
+    assert "(USD)" in data.at["F006", "label"] and data.at["F006", "text"].startswith(
+        "about US$600,000, about CNY 4.31 m"
+    )
     table = profiles.key_figures(profiles.region_profile("Ningxia")).set_index("fact_id")
-    assert table.at["F004", "cny"] == "< CNY 1.44 m (converted at the 2025 average rate)"
+    assert table.at["F004", "cny"] == "nearly CNY 1.44 m (converted at the 2025 average rate)"
     assert table.at["F015", "cny"] == ""
