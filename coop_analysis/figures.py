@@ -174,12 +174,6 @@ def _matrix_alt(title: str, matrix: pd.DataFrame, lang: str) -> str:
     return head + sep.join(cells) + end
 
 
-def _value_axis(kind: str, lang: str) -> str:
-    if kind == "money":
-        return "人民币金额（对数刻度）" if lang == "zh" else "amount in CNY (log scale)"
-    return "数量（对数刻度）" if lang == "zh" else "count (log scale)"
-
-
 def _labels(lang: str) -> dict[int, str]:
     prov = load_provinces()
     col = "short_zh" if lang == "zh" else "name_en"
@@ -210,29 +204,67 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
     return Chart(fig, alt=alt)
 
 
-def region_bars(profile: RegionProfile, kind: str = "count", lang: str = "en") -> Chart | None:
-    """Bar chart of the province's counts (``kind="count"``) or amounts (``"money"``), log scale."""
+#: Bar charts compare figures of one comparable unit: the measure words of each group.
+UNIT_GROUPS: dict[str, tuple[str, ...]] = {
+    "people": ("人", "名", "人次"),
+    "organizations": ("家",),
+    "items": ("项",),
+}
+#: A chart earns its space over the key-figures table only with at least this many bars.
+MIN_BARS = 4
+_GROUP_TEXT = {  # kind → (English title, axis), (Chinese title, axis)
+    "people": (("people in the sources", "people"), ("资料中的人数", "人数")),
+    "organizations": (
+        ("firms and institutions in the sources (家)", "firms and institutions"),
+        ("资料中的企业与机构数（家）", "家数"),
+    ),
+    "items": (("projects and other items in the sources (项)", "items"), ("资料中的项目等（项）", "项数")),
+    "money": (
+        ("amounts in the sources, compared in CNY (foreign currencies converted)", "amount in CNY"),
+        ("资料中的金额（按人民币比较，外币按年均汇率折算）", "人民币金额"),
+    ),
+}
+
+
+def _check_kind(kind: object) -> str:
+    if kind not in _GROUP_TEXT:
+        raise ValueError(f"kind: expected one of {sorted(_GROUP_TEXT)}, got {kind!r}")
+    return str(kind)
+
+
+def _group_facts(facts: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    """:func:`coop_analysis.profiles.chart_facts` for one comparable unit: amounts (CNY scale),
+    or the counts whose measure word is in ``UNIT_GROUPS[kind]``."""
+    if kind == "money":
+        return profiles.chart_facts(facts, "money", lang)
+    return profiles.chart_facts(facts[facts["unit"].isin(UNIT_GROUPS[kind])], "count", lang)
+
+
+def _axis(kind: str, lang: str, log: bool) -> str:
+    axis = _GROUP_TEXT[kind][1 if lang == "zh" else 0][1]
+    if not log:
+        return axis
+    return f"{axis}（对数刻度）" if lang == "zh" else f"{axis} (log scale)"
+
+
+def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str = "en") -> Chart | None:
+    """Bar chart of the province's figures of one unit — ``people``, ``organizations`` (家),
+    ``items`` (项) or ``money`` (on the CNY scale) —, or ``None`` with fewer than
+    :data:`MIN_BARS` (the key-figures table shows them all). Log scale when they span
+    more than 50×."""
     check_lang(lang)
-    data = profiles.chart_facts(profile.facts, kind, lang)
-    if data.empty:
+    _check_kind(kind)
+    data = _group_facts(profile.facts, kind, lang)
+    if len(data) < MIN_BARS:
         return None
     zh = lang == "zh"
     name = str(profile.province["short_zh"] if zh else profile.name)
-    title = (
-        (f"{name}：资料中的数量" if kind == "count" else f"{name}：资料中的金额（按人民币比较，外币按年均汇率折算）")
-        if zh
-        else (
-            f"{name}: counts in the sources"
-            if kind == "count"
-            else f"{name}: amounts in the sources, compared in CNY (foreign currencies converted)"
-        )
-    )
+    what = _GROUP_TEXT[kind][1 if zh else 0][0]
+    title = f"{name}：{what}" if zh else f"{name}: {what}"
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
-    linear = ("人民币金额" if zh else "amount in CNY") if kind == "money" else ("数值" if zh else "value")
-    xlabel = _value_axis(kind, lang) if log else linear
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
-                                     title=title, xlabel=xlabel, text="text"),
+                                     title=title, xlabel=_axis(kind, lang, log), text="text"),
                  alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
@@ -247,7 +279,8 @@ def overview_flow_map(lang: str = "en") -> Chart:
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
-    """Every amount (or count) in the sources, compared across provinces on a log scale.
+    """Every figure of one unit in the sources (see :func:`region_bars`), compared across
+    provinces on a log scale; ``None`` with fewer than :data:`MIN_BARS`.
 
     Amounts are placed on one CNY scale (foreign currencies converted at the annual
     average rate of their period's end year, see :func:`coop_analysis.profiles.chart_facts`);
@@ -255,24 +288,18 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     counted for.
     """
     check_lang(lang)
+    _check_kind(kind)
     from coop_analysis.regions import province_names
 
-    data = profiles.chart_facts(load_facts(), kind, lang)
-    if data.empty:
+    data = _group_facts(load_facts(), kind, lang)
+    if len(data) < MIN_BARS:
         return None
     names = province_names(lang)
     data["label"] = data["province"].map(names) + " · " + data["label"]
-    zh = lang == "zh"
-    if kind == "money":
-        title = (
-            "各地金额比较（人民币，对数刻度；外币按年均汇率折算）"
-            if zh
-            else "Amounts across provinces in CNY (log scale; foreign currencies converted)"
-        )
-    else:
-        title = "各地数量比较（对数刻度）" if zh else "Counts across provinces (log scale)"
+    what = _GROUP_TEXT[kind][1 if lang == "zh" else 0][0]
+    title = f"各省比较：{what}" if lang == "zh" else f"Across provinces: {what}"
     return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
-                                     title=title, xlabel=_value_axis(kind, lang), text="text"),
+                                     title=title, xlabel=_axis(kind, lang, True), text="text"),
                  alt=_bars_alt(title, data, lang))  # fmt: skip
 
 

@@ -329,6 +329,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "west_province": ("west / supported", "西部/受援方"),
     "west_area_en": ("area", "地区"),
     "covered": ("covered", "资料覆盖"),
+    "mechanism": ("mechanism", "合作机制"),
 }
 _YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
 

@@ -21,7 +21,7 @@ from coop_analysis.schemas import LIST_SEP
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["flows", "mechanism_matrix", "pair_coverage"]
+__all__ = ["flows", "mechanism_matrix", "mechanism_table", "pair_coverage"]
 
 
 def _split(cell: object) -> list[str]:
@@ -104,3 +104,13 @@ def mechanism_matrix(lang: str = "en") -> pd.DataFrame:
     matrix.columns = [names[c] for c in matrix.columns]
     matrix.index.name, matrix.columns.name = None, None
     return matrix
+
+
+def mechanism_table(lang: str = "en") -> pd.DataFrame:
+    """:func:`mechanism_matrix` for readers: a ``mechanism`` column, then one column per
+    western province holding its number of initiatives, blank where there are none (a grid
+    of mostly zeros reads better as a table than as a heatmap)."""
+    matrix = mechanism_matrix(lang)
+    table = matrix.astype(int).astype(str).where(matrix > 0, "")
+    table.insert(0, "mechanism", list(matrix.index))
+    return table.reset_index(drop=True).astype("string")

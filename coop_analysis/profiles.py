@@ -22,7 +22,7 @@ from coop_analysis.datasets import (
     load_provinces,
     load_sources,
 )
-from coop_analysis.overview import flows, mechanism_matrix, pair_coverage
+from coop_analysis.overview import flows, mechanism_matrix, mechanism_table, pair_coverage
 from coop_analysis.periods import sort_events
 from coop_analysis.regions import resolve_province
 from coop_analysis.schemas import LIST_SEP
@@ -41,6 +41,7 @@ __all__ = [
     "key_figures",
     "lead_label",
     "mechanism_matrix",
+    "mechanism_table",
     "organizations_table",
     "pair_coverage",
     "partner_table",

@@ -58,13 +58,17 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "charts": (
         (
             "Charts",
-            "Cooperation links on the map; figures on a log scale, approximate ones hatched. "
-            "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
-            "year); labels keep the currency the source states.",
+            "Cooperation links on the map. A bar chart compares figures of one kind only — people; firms and "
+            "institutions; projects and other items; amounts — and only where there are at least four (every "
+            "figure is in the table above). Approximate figures are hatched; a log scale is used where figures "
+            "span more than 50 times. Amounts are compared in CNY (foreign currencies converted at the annual "
+            "average rate of their year); labels keep the currency the source states.",
         ),
         (
             "图表",
-            "地图显示合作关系；数字采用对数刻度，约数以斜线标出。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
+            "地图显示合作关系。条形图只比较同一类数字（人数、企业与机构数、项目等、金额），且至少有四项时才绘制"
+            "（全部数字见上表）；约数以斜线标出，数字相差超过50倍时采用对数刻度。金额按人民币比较"
+            "（外币按当年年均汇率折算），标注保留原文币种。",
         ),
     ),
     "initiatives": (("Initiatives and mechanisms", ""), ("合作项目与机制", "")),
@@ -96,16 +100,21 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "amounts": (
         (
             "Amounts and counts across provinces",
-            "Log scale; approximate figures hatched; each bar names the province the figure is counted for. "
+            "One chart per kind of figure (amounts; firms and institutions; people; projects and other items), "
+            "where there are at least four. Log scale; approximate figures hatched; each bar names the province "
+            "the figure is counted for. "
             "Amounts are compared in CNY (foreign currencies converted at the annual average rate of their "
             "year); labels keep the stated currency.",
         ),
         (
             "各地金额与数量",
-            "对数刻度；约数以斜线标出；每一项标明其所计入的省份。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
+            "每类数字（金额、企业与机构数、人数、项目等）一张图，至少有四项时绘制。对数刻度；约数以斜线标出；每一项标明其所计入的省份。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
         ),
     ),
-    "mechanisms": (("Mechanisms by province", ""), ("各省合作机制", "")),
+    "mechanisms": (
+        ("Mechanisms by province", "Initiatives with a western side, by mechanism and western province."),
+        ("各省合作机制", "有西部一方参与的合作项目数，按合作机制和西部省份统计。"),
+    ),
     "pairs": (
         (
             "Official pairs in the sources",

@@ -9,21 +9,20 @@ from coop_analysis import figures, profiles
 from coop_analysis.figures import Chart
 
 LANGS = ["en", "zh"]
+KINDS = ["people", "organizations", "items", "money"]
 
 
 def _report_charts(lang: str) -> list[tuple[str, Chart]]:
     charts: list[tuple[str, Chart | None]] = [
         ("overview_flow_map", figures.overview_flow_map(lang)),
-        ("overview_amounts money", figures.overview_amounts("money", lang)),
-        ("overview_amounts count", figures.overview_amounts("count", lang)),
+        *((f"overview_amounts {kind}", figures.overview_amounts(kind, lang)) for kind in KINDS),
         ("overview_matrix", figures.overview_matrix(lang)),
     ]
     for region in [*profiles.provinces_with_records(), "Hainan"]:  # Hainan: no records
         profile = profiles.region_profile(region)
         charts += [
             (f"{region} map", figures.region_map(profile, lang)),
-            (f"{region} count", figures.region_bars(profile, "count", lang)),
-            (f"{region} money", figures.region_bars(profile, "money", lang)),
+            *((f"{region} {kind}", figures.region_bars(profile, kind, lang)) for kind in KINDS),
         ]
     return [(name, chart) for name, chart in charts if chart is not None]
 
@@ -36,7 +35,7 @@ def test_every_report_chart_fits_its_figure(lang: str) -> None:
     (no layout engine), so this checks those measurements for every real chart.
     """
     charts = _report_charts(lang)
-    assert len(charts) > 20
+    assert len(charts) > 15
     for name, chart in charts:
         fig = chart.figure
         fig.canvas.draw()
@@ -63,7 +62,7 @@ def test_every_report_chart_fits_its_figure(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_chart_renders_png_once(lang: str) -> None:
     profile = profiles.region_profile("宁夏")
-    chart = figures.region_bars(profile, "count", lang)
+    chart = figures.region_bars(profile, "organizations", lang)
     assert chart is not None
     png = chart._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
@@ -74,6 +73,33 @@ def test_region_without_amounts_gets_no_empty_chart() -> None:
     assert figures.region_bars(profiles.region_profile("Hainan"), "money", "en") is None
 
 
+def test_a_bar_chart_compares_one_unit_and_only_with_enough_bars() -> None:
+    """People, firms and projects are never ranked on one axis; under MIN_BARS the table is enough."""
+    from coop_analysis.datasets import load_facts
+
+    ningxia = profiles.region_profile("Ningxia")
+    assert figures.region_bars(ningxia, "money", "en") is None  # two amounts: the table shows them
+    assert figures.region_bars(ningxia, "people", "en") is None
+    chart = figures.region_bars(ningxia, "organizations", "en")
+    assert chart is not None and "firms and institutions" in chart.alt
+    shown = {f for f in load_facts()["fact_id"] if f"[{f}]" in chart.alt}
+    units = set(load_facts().set_index("fact_id").loc[sorted(shown), "unit"])
+    assert len(shown) >= figures.MIN_BARS and units == {"家"}
+    for kind in KINDS:
+        data = figures._group_facts(load_facts(), kind, "en")
+        overview = figures.overview_amounts(kind, "en")
+        assert (overview is None) == (len(data) < figures.MIN_BARS)
+        if kind != "money":
+            facts = load_facts().set_index("fact_id")
+            assert set(facts.loc[list(data["fact_id"]), "unit"]) <= set(figures.UNIT_GROUPS[kind])
+
+
+@pytest.mark.parametrize("kind", ["count", "", None])
+def test_bar_chart_kind_is_checked(kind: object) -> None:
+    with pytest.raises(ValueError, match=r"kind: expected one of \['items', 'money', 'organizations', 'people'\]"):
+        figures.region_bars(profiles.region_profile("Ningxia"), kind, "en")  # type: ignore[arg-type]
+
+
 def test_chart_pixels_are_those_of_its_png() -> None:
     """Charts are drawn to a raw buffer, not through a PNG: same pixels, also at sizes that round."""
     import io
@@ -82,8 +108,9 @@ def test_chart_pixels_are_those_of_its_png() -> None:
 
     from coop_analysis.determinism import savefig
 
-    profile = profiles.region_profile("Shaanxi")
-    for chart in (figures.region_map(profile, "en"), figures.region_bars(profile, "count", "en")):
+    profile = profiles.region_profile("Ningxia")
+    for chart in (figures.region_map(profiles.region_profile("Shaanxi"), "en"),
+                  figures.region_bars(profile, "organizations", "en")):  # fmt: skip
         png = io.BytesIO()
         savefig(chart.figure, png, format="png", dpi=chart.dpi * chart.scale)
         expected = Image.open(io.BytesIO(png.getvalue()))

@@ -271,3 +271,14 @@ def test_organization_types_read_in_chinese() -> None:
     assert set(profiles._ORG_TYPES_ZH) == set(VOCABULARIES["org_type"])
     table = profiles.organizations_table(profiles.region_profile("Ningxia"), "zh")
     assert set(table["type"]) <= set(profiles._ORG_TYPES_ZH.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mechanism_table_blanks_the_zeros(lang: str) -> None:
+    matrix = profiles.mechanism_matrix(lang)
+    table = profiles.mechanism_table(lang)
+    assert list(table["mechanism"]) == list(matrix.index)
+    assert list(table.columns[1:]) == list(matrix.columns)
+    for i, (_, counts) in enumerate(matrix.iterrows()):
+        for col, n in counts.items():
+            assert table.at[i, col] == (str(int(n)) if n else "")
