@@ -115,9 +115,12 @@ def test_long_digit_chains_are_linear(unit: str) -> None:
     times = []
     for n in (2_000, 8_000):
         text = "1" + ",000" * n + unit + "。1.2.3.4" * n + "，" * n + "1，" * n
-        t0 = time.perf_counter()
-        extract_quantities(text)
-        times.append(time.perf_counter() - t0)
+        best = float("inf")
+        for _ in range(2):  # CPU time, best of two: a loaded machine (other processes) does not count
+            t0 = time.process_time()
+            extract_quantities(text)
+            best = min(best, time.process_time() - t0)
+        times.append(best)
     assert times[1] < 10 * times[0] + 0.5, times  # 4× the input: far from 16× (quadratic)
 
 
