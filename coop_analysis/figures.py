@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from coop_analysis import charts, profiles
 from coop_analysis.charts.layout import _new_figure
 from coop_analysis.charts.style import EAST_COLOR, WEST_COLOR
-from coop_analysis.datasets import load_facts, load_provinces
+from coop_analysis.datasets import load_facts, load_provinces, load_sources
 from coop_analysis.determinism import savefig
 from coop_analysis.wording import check_lang
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from coop_analysis.profiles import RegionProfile
 
 __all__ = [
+    "FOOTER_HEIGHT",
     "Chart",
     "audit_positions",
     "overview_amounts",
@@ -30,6 +31,8 @@ __all__ = [
     "overview_matrix",
     "region_bars",
     "region_map",
+    "source_note",
+    "with_source",
 ]
 
 
@@ -99,6 +102,53 @@ class Chart:
     def __repr__(self) -> str:
         w, h = self.figure.get_size_inches()
         return f"<Chart {w:.1f}×{h:.1f} in>"
+
+
+#: Height (inches) of the strip under a chart that names its source.
+FOOTER_HEIGHT = 0.3
+
+
+def source_note(sources: pd.DataFrame, lang: str = "en") -> str:
+    """The line under a chart naming where its figures come from: one source's title (the English
+    title in English) and date, or how many sources there are."""
+    from coop_analysis.wording import format_date
+
+    if sources.empty:
+        return ""
+    if len(sources) > 1:
+        return f"来源：{len(sources)}份资料（见报告末尾的来源列表）" if lang == "zh" else (
+            f"Sources: {len(sources)} documents, listed at the end of the report")  # fmt: skip
+    row = sources.iloc[0]
+    date = str(row["published"])
+    when = format_date(date, {1: "year", 2: "month"}.get(len(date.split("-")), "day"), lang)
+    estimate = bool(row["date_is_estimate"])
+    if lang == "zh":
+        return f"来源：《{row['title']}》（{'约' if estimate else ''}{when}）· coop-analysis"
+    title = row["title_en"] if isinstance(row["title_en"], str) and row["title_en"] else row["title"]
+    return f"Source: “{title}” ({when}{', date estimated' if estimate else ''}) · coop-analysis"
+
+
+def with_source(figure: Figure, note: str, lang: str = "en") -> Figure:
+    """``figure`` grown by a strip at the bottom holding ``note`` (its axes keep their size),
+    so a chart copied out of the report still says where its figures come from.
+
+    Only for figures laid out without a layout engine (the report charts); others are
+    returned unchanged.
+    """
+    if not note or figure.get_layout_engine() is not None:
+        return figure
+    w, h = figure.get_size_inches()
+    grown = h + FOOTER_HEIGHT
+    figure.set_size_inches(w, grown)
+    for ax in figure.axes:
+        if ax.get_axes_locator() is not None:  # an inset placed relative to its parent axes
+            continue
+        x0, y0, width, height = ax.get_position(original=True).bounds
+        ax.set_position([x0, (y0 * h + FOOTER_HEIGHT) / grown, width, height * h / grown])
+    with charts.report_style(lang):
+        figure.text(0.08 / w, FOOTER_HEIGHT * 0.45 / grown, note, fontsize=7.5, color="#555555",
+                    ha="left", va="center", gid="source-note")  # fmt: skip
+    return figure
 
 
 def _pixel_size(figure: Figure, dpi: float) -> tuple[int, int]:
@@ -180,16 +230,43 @@ def _labels(lang: str) -> dict[int, str]:
     return {int(a): str(n) for a, n in zip(prov["adcode"], prov[col], strict=True)}
 
 
+def _official_partners(profile: RegionProfile) -> list[int]:
+    """Adcodes of the province's official pairing partners (East–West pairs, counterpart support)."""
+    pairs = profile.pairings
+    others = set(pairs["east_province"]) | set(pairs["west_province"])
+    prov = load_provinces().set_index("name_en")
+    return sorted(int(prov.at[p, "adcode"]) for p in others - {profile.name})
+
+
+def _official_alt(codes: list[int], lang: str) -> str:
+    if not codes:
+        return ""
+    names = _labels(lang)
+    shown = [names[c] for c in codes]
+    if lang == "zh":
+        return "斜线标出官方结对省份：" + "、".join(shown) + "。"
+    return " Official pairing partners (hatched): " + ", ".join(shown) + "."
+
+
 def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
-    """The province's cooperation links on a map of China (the province alone if it has none)."""
+    """The province's cooperation links on a map of China (the province alone if it has none);
+    its official pairing partners hatched."""
     check_lang(lang)
     name = str(profile.province["short_zh"] if lang == "zh" else profile.name)
     links = profiles.region_flows(profile)
+    official = _official_partners(profile)
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
-        return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
-                                        weight_label="合作项目数" if lang == "zh" else "initiatives"),
-                     alt=_links_alt(links, lang, name))  # fmt: skip
+        fig = charts.flow_map(
+            links,
+            lang=lang,
+            title=title,
+            labels=_labels(lang),
+            official=official,
+            weight_label="合作项目数" if lang == "zh" else "initiatives",
+        )
+        return Chart(with_source(fig, source_note(profile.sources, lang), lang),
+                     alt=_links_alt(links, lang, name) + _official_alt(official, lang))  # fmt: skip
     title = f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
     with charts.report_style(lang):
         fig, ax = _new_figure((8, 6), layout=None)
@@ -201,7 +278,7 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
         if lang == "zh"
         else f"Map of China showing {name}; the sources hold no cooperation links for it."
     )
-    return Chart(fig, alt=alt)
+    return Chart(with_source(fig, source_note(profile.sources, lang), lang), alt=alt)
 
 
 #: Bar charts compare figures of one comparable unit: the measure words of each group.
@@ -263,8 +340,18 @@ def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str =
     title = f"{name}：{what}" if zh else f"{name}: {what}"
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
-    return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
-                                     title=title, xlabel=_axis(kind, lang, log), text="text"),
+    fig = charts.bar_chart(
+        data,
+        value="value",
+        label="label",
+        approx="approx",
+        log=log,
+        lang=lang,
+        title=title,
+        xlabel=_axis(kind, lang, log),
+        text="text",
+    )
+    return Chart(with_source(fig, source_note(profile.sources, lang), lang),
                  alt=_bars_alt(title, data, lang))  # fmt: skip
 
 
@@ -273,8 +360,14 @@ def overview_flow_map(lang: str = "en") -> Chart:
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
     links = profiles.flows()
-    return Chart(charts.flow_map(links, lang=lang, title=title, labels=_labels(lang),
-                                    weight_label="合作项目数" if lang == "zh" else "initiatives"),
+    fig = charts.flow_map(
+        links,
+        lang=lang,
+        title=title,
+        labels=_labels(lang),
+        weight_label="合作项目数" if lang == "zh" else "initiatives",
+    )
+    return Chart(with_source(fig, source_note(load_sources(), lang), lang),
                  alt=_links_alt(links, lang))  # fmt: skip
 
 
@@ -298,8 +391,18 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     data["label"] = data["province"].map(names) + " · " + data["label"]
     what = _GROUP_TEXT[kind][1 if lang == "zh" else 0][0]
     title = f"各省比较：{what}" if lang == "zh" else f"Across provinces: {what}"
-    return Chart(charts.bar_chart(data, value="value", label="label", approx="approx", log=True, lang=lang,
-                                     title=title, xlabel=_axis(kind, lang, True), text="text"),
+    fig = charts.bar_chart(
+        data,
+        value="value",
+        label="label",
+        approx="approx",
+        log=True,
+        lang=lang,
+        title=title,
+        xlabel=_axis(kind, lang, True),
+        text="text",
+    )
+    return Chart(with_source(fig, source_note(load_sources(), lang), lang),
                  alt=_bars_alt(title, data, lang))  # fmt: skip
 
 

@@ -116,3 +116,39 @@ def test_chart_pixels_are_those_of_its_png() -> None:
         expected = Image.open(io.BytesIO(png.getvalue()))
         pixels = chart._pixels()
         assert pixels.size == expected.size and pixels.tobytes() == expected.convert("RGBA").tobytes()
+
+
+def test_region_map_hatches_the_official_partners_even_without_cooperation() -> None:
+    ningxia = figures.region_map(profiles.region_profile("Ningxia"), "en")
+    gids = {p.get_gid() for ax in ningxia.figure.axes for p in ax.patches}
+    assert "official-350000" in gids  # Fujian: Ningxia's 2021 East–West partner, absent from the sources
+    assert not {g for g in gids if g and g.startswith("official-")} - {"official-350000"}
+    assert ningxia.alt.endswith("Official pairing partners (hatched): Fujian.")
+    gansu = figures.region_map(profiles.region_profile("甘肃"), "zh")
+    assert gansu.alt.endswith("斜线标出官方结对省份：天津、山东。")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_report_chart_names_its_source_on_the_image(lang: str) -> None:
+    expected = "Source: “East–West science and technology cooperation keeps bearing fruit” (Apr 2025, date estimated)"
+    for name, chart in _report_charts(lang):
+        if name == "overview_matrix" or name.startswith("Hainan"):  # engine layout, not in reports; no source
+            assert not [t for t in chart.figure.texts if t.get_gid() == "source-note"]
+            continue
+        notes = [t.get_text() for t in chart.figure.texts if t.get_gid() == "source-note"]
+        assert len(notes) == 1, name
+        if lang == "en":
+            assert notes[0].startswith(expected), (name, notes[0])
+        else:
+            assert notes[0].startswith("来源：《持续推动东西部科技合作开新花 结硕果》（约2025年4月）"), (name, notes[0])
+
+
+def test_source_note_for_several_sources_points_to_the_list() -> None:
+    import pandas as pd
+
+    two = pd.DataFrame({"title": ["甲", "乙"], "title_en": ["A", "B"], "published": ["2024", "2025-01"],
+                        "date_is_estimate": [False, False]})  # fmt: skip
+    assert figures.source_note(two, "en") == "Sources: 2 documents, listed at the end of the report"
+    assert figures.source_note(two.iloc[:1], "en") == "Source: “A” (2024) · coop-analysis"
+    assert figures.source_note(two.iloc[1:], "zh") == "来源：《乙》（2025年1月）· coop-analysis"
+    assert figures.source_note(two.iloc[:0], "en") == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from coop_analysis.charts.geo import load_boundaries
@@ -105,6 +105,7 @@ def flow_map(
     target_color: str = WEST_COLOR,
     projection: Literal["albers", "lonlat"] = "albers",
     figsize: tuple[float, float] = (8.0, 6.0),
+    official: Iterable[int] = (),
 ) -> Figure:
     """Map of flows between provinces: curved arrows from source to target.
 
@@ -128,6 +129,10 @@ def flow_map(
         target_color: fill colour of target provinces.
         projection: see :func:`draw_china`.
         figsize: size of a new figure, inches.
+        official: adcodes of official pairing partners (of the province a
+            report is about): hatched and labelled, with a legend entry, whether
+            or not a flow links them — so a reader sees the official partner
+            even where the sources record no cooperation with it.
 
     Returns:
         The figure. Arrows are :class:`~matplotlib.patches.FancyArrowPatch`
@@ -181,6 +186,8 @@ def flow_map(
         else:
             fig = ax.figure  # type: ignore[assignment]
         cmap = draw_china(ax, light, projection=projection, lang=lang)
+        partners = sorted(set(official) & set(cmap.adcodes))
+        _hatch_official(ax, cmap, partners, source_color)
 
         def pos(code: int) -> tuple[float, float]:
             f = b.province(code)
@@ -190,6 +197,8 @@ def flow_map(
         order = np.argsort(-df["weight"].to_numpy(), kind="stable")  # thick arrows below thin ones
         n_from = df.groupby("source_adcode")["target_adcode"].transform("count").to_numpy()
         rank_from = df.groupby("source_adcode").cumcount().to_numpy()
+        # Several arrows into one province stop on a ring around its point, not on one spot.
+        n_to = df.groupby("target_adcode")["source_adcode"].transform("count").to_numpy()
         arrow_mid: list[tuple[float, float]] = []
         for z, i in enumerate(order):
             row = df.iloc[i]
@@ -207,7 +216,7 @@ def flow_map(
                 color=source_color,
                 alpha=0.8,
                 shrinkA=3,
-                shrinkB=3,
+                shrinkB=3 if n_to[i] < 3 else 10,
                 zorder=5 + z * 0.01,
                 capstyle="round",
                 joinstyle="miter",
@@ -235,7 +244,7 @@ def flow_map(
         # Province labels for involved provinces, nudged apart where they collide.
         names = {f.adcode: f.name_zh for f in b.provinces()}
         names.update(labels or {})
-        codes = sorted(sources | targets, key=lambda c: (-len(names.get(c, "")), c))
+        codes = sorted(sources | targets | set(partners), key=lambda c: (-len(names.get(c, "")), c))
         items = []
         for code in codes:
             x, y = pos(code)
@@ -269,6 +278,8 @@ def flow_map(
             )
             if c is not None
         ]
+        if partners:
+            handles.append(Patch(facecolor="white", edgecolor=source_color, hatch="////", label=txt["official"]))
         w = df["weight"].to_numpy()
         if len(w):
             ref_values = (w.min(), np.median(w), w.max())
@@ -284,6 +295,18 @@ def flow_map(
         if title:
             ax.set_title(title)
     return fig  # type: ignore[return-value]
+
+
+def _hatch_official(ax: Axes, cmap: Any, codes: Sequence[int], color: str) -> None:
+    """Hatch the official partners' outlines over their fill (below the arrows)."""
+    from matplotlib.patches import PathPatch
+
+    paths = cmap.provinces.get_paths()
+    for code in codes:
+        patch = PathPatch(paths[cmap.adcodes.index(code)], facecolor="none", edgecolor=color, hatch="////",
+                          linewidth=0.8, alpha=0.9, zorder=3)  # fmt: skip
+        patch.set_gid(f"official-{code}")
+        ax.add_patch(patch)
 
 
 def _join_labels(values: pd.Series) -> str:
