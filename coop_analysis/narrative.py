@@ -77,6 +77,9 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
     mech = sorted({m for cell in ini["mechanism"] for m in cell.split(LIST_SEP)})
     sectors = sorted({s for cell in ini["sectors"] for s in cell.split(LIST_SEP)} - {"general"})
     paras = [f"**{name}**" + ("" if zh else " ") + md_escape(story.role_sentences(profile, lang))]
+    listed = story.eastern_items(profile, lang)  # a list, not one long run (a phone shows it readably)
+    if listed:
+        paras.append("\n".join(f"- {md_escape(item)}" for item in listed))
     mech_txt = join([mechanism_label(m, lang) for m in mech], lang)
     sec_txt = join([sector_label(s, lang) for s in sectors], lang)
     if zh:

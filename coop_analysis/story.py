@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "context_sentence",
+    "eastern_items",
     "fact_phrase",
     "headline_facts",
     "headline_sentences",
@@ -193,17 +194,35 @@ def role_sentences(profile: RegionProfile, lang: str) -> str:
         if by_others:
             out.append(("；".join(by_others) + "。") if zh else ("; ".join(by_others) + "."))
     if east:
-        items = []
-        for i in east:
-            others = _others(profile, i)
-            who = (f"与{join([names[p] for p in others], lang)}：" if zh else f"with {join(others, lang)}: ") if others else (
-                "（无西部合作方）" if zh else "(no western partner): ")  # fmt: skip
-            items.append(f"{who}{_title(profile, i, lang)}（{_contributions(profile, i, lang)}）" if zh
-                         else f"{who}{_title(profile, i, lang)} ({_contributions(profile, i, lang)})")  # fmt: skip
+        partners = list(dict.fromkeys(p for i in east for p in _others(profile, i)))
+        one = len(partners) == 1 and all(_others(profile, i) for i in east)
+        with_ = (f"与{names[partners[0]]}的" if zh else f" with {partners[0]}") if one else ""
         lead = "It also takes part" if west else "takes part"
-        out.append((f"作为东部一方参与{len(east)}项合作——" + "；".join(items) + "。") if zh
-                   else (f"{lead} on the eastern side in {count_label(len(east), 'initiative')} — " + "; ".join(items) + "."))  # fmt: skip
+        out.append(f"作为东部一方参与{len(east)}项{with_}合作：" if zh
+                   else f"{lead} on the eastern side in {count_label(len(east), 'initiative')}{with_}:")  # fmt: skip
     return ("" if zh else " ").join(out)
+
+
+def eastern_items(profile: RegionProfile, lang: str) -> list[str]:
+    """One line per initiative in which the province takes part on the eastern side: the
+    initiative and what the province's participants contribute (with the western partner
+    when :func:`role_sentences` could not name one partner for all); plain text, shown as
+    a list under the role sentences."""
+    zh = lang == "zh"
+    names = _names(lang)
+    sides = attribution.province_sides(profile.participants)
+    east = [i for i in profile.initiatives["initiative_id"] if sides.get((i, profile.name)) == {"east"}]
+    partners = list(dict.fromkeys(p for i in east for p in _others(profile, i)))
+    one = len(partners) == 1 and all(_others(profile, i) for i in east)
+    items = []
+    for i in east:
+        others = _others(profile, i)
+        who = "" if one else (
+            (f"与{join([names[p] for p in others], lang)}：" if zh else f"with {join(others, lang)}: ") if others
+            else ("（无西部合作方）" if zh else "(no western partner): "))  # fmt: skip
+        items.append(f"{who}{_title(profile, i, lang)}——{_contributions(profile, i, lang)}" if zh
+                     else f"{who}{_title(profile, i, lang)} — {_contributions(profile, i, lang)}")  # fmt: skip
+    return items
 
 
 def no_figures_line(profile: RegionProfile, lang: str) -> str:

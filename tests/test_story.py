@@ -171,3 +171,20 @@ def test_amounts_are_compared_in_cny_with_the_currency_as_stated() -> None:
     table = profiles.key_figures(profiles.region_profile("Ningxia")).set_index("fact_id")
     assert table.at["F004", "cny"] == "nearly CNY 1.44 m (converted at the 2025 average rate)"
     assert table.at["F015", "cny"] == ""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_eastern_initiatives_are_a_list_not_one_long_run(lang: str) -> None:
+    shanghai = profiles.region_profile("Shanghai")
+    items = story.eastern_items(shanghai, lang)
+    assert len(items) == 6
+    text = narrative.summary(shanghai, lang)
+    listed = [line for line in text.split("\n") if line.startswith("- ")]
+    assert len(listed) == len(items)
+    beijing = narrative.summary(profiles.region_profile("Beijing"), lang)
+    # one partner for every initiative: said once in the lead sentence, not on each line
+    lead = "takes part on the eastern side in 2 initiatives with Ningxia:" if lang == "en" else "参与2项与宁夏的合作："
+    assert lead in beijing
+    assert not [
+        line for line in beijing.split("\n") if line.startswith("- ") and ("with Ningxia" in line or "与宁夏：" in line)
+    ]
