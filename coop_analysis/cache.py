@@ -16,7 +16,11 @@ unchanged. The cache is treated as untrusted input:
 
 Within one process a file's digest is remembered while its inode, size,
 modification and change times stay the same (the change time cannot be set
-back by hand).
+back by hand), except for a file changed in the last :data:`RACY_SECONDS`: a
+second write within one tick of the file system's clock could leave all four
+the same, so such a file is read again each time (as git does with "racily
+clean" files). :func:`file_digest` is shared with the fork server's staleness
+check and the tables' ``data_version``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import hashlib
 import json
 import logging
 import stat
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +40,7 @@ from coop_analysis.fileio import atomic_write
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["cached", "clear", "files_digest"]
+__all__ = ["cached", "clear", "file_digest", "files_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +58,16 @@ _ARROW_TYPES = {
 }
 _memory: dict[str, pd.DataFrame] = {}
 _digests: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+#: A file whose modification or change time is this recent is hashed again on every call.
+RACY_SECONDS = 2.0
 
 
-def _file_digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (read again only when its stat changed; see the module's notes).
+
+    Raises:
+        OSError: the file cannot be read.
+    """
     st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         return f"not a file ({st.st_mode:o})"  # the loader reports it
@@ -64,7 +76,10 @@ def _file_digest(path: Path) -> str:
     if known is not None and known[0] == stamp:
         return known[1]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    _digests[str(path)] = (stamp, digest)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_SECONDS * 1e9:
+        _digests[str(path)] = (stamp, digest)
+    else:
+        _digests.pop(str(path), None)
     return digest
 
 
@@ -74,7 +89,7 @@ def files_digest(label: str, files: Iterable[Path]) -> str:
 
     h = hashlib.sha256(f"{FORMAT}|{pd.__version__}|{label}".encode())
     for f in sorted(files):
-        h.update(f"|{f.name}|{_file_digest(f)}".encode())
+        h.update(f"|{f.name}|{file_digest(f)}".encode())
     return h.hexdigest()[:32]
 
 

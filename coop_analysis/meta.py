@@ -135,22 +135,14 @@ def describe(name: str) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- attrs
 
-_versions: dict[tuple[str, int, int], str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns)
-    if key not in _versions:
-        _versions[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _versions[key]
-
 
 def data_version(files: list[Path]) -> str:
     """A short content hash of ``files`` (same bytes, same version, on any machine)."""
+    from coop_analysis.cache import file_digest  # by content: also a same-size edit with its mtime restored
+
     h = hashlib.sha256()
     for f in sorted(files):
-        h.update(f"{f.name}:{_file_digest(f)}\n".encode())
+        h.update(f"{f.name}:{file_digest(f)}\n".encode())
     return h.hexdigest()[:12]
 
 

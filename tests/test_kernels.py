@@ -146,17 +146,29 @@ def test_the_server_restarts_when_data_or_library_change(project_copy, tmp_path,
     first = client.server_for(env)
     assert client.server_for(env) is first
     facts = project_copy / "data" / "curated" / "facts.csv"
-    os.utime(facts, ns=(facts.stat().st_atime_ns, facts.stat().st_mtime_ns + 10**9))
+    st = facts.stat()
+    os.utime(facts, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert client.server_for(env) is first  # touched, not changed: the same content, the same server
+    # a same-size edit with its modification time restored
+    data = facts.read_bytes()
+    edited = data.replace(b"6800000", b"6900000", 1)
+    assert edited != data and len(edited) == len(data)
+    facts.write_bytes(edited)
+    os.utime(facts, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert facts.stat().st_size == st.st_size and facts.stat().st_mtime_ns == st.st_mtime_ns
     second = client.server_for(env)
     assert second is not first and second is not None
     assert first.process.wait(30) == 0  # retired: no kernels, so it exits at once
 
     package = tmp_path / "package"
     package.mkdir()
-    (package / "module.py").write_text("x = 1\n")
+    module = package / "module.py"
+    module.write_text("x = 1\n")
     monkeypatch.setattr("coop_analysis.paths.PACKAGE_DIR", package)
     before = client.fingerprint(env)
-    (package / "module.py").write_text("x = 22\n")
+    st = module.stat()
+    module.write_text("x = 2\n")  # the same size
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert client.fingerprint(env) != before
 
 

@@ -64,10 +64,15 @@ def fork_supported() -> bool:
 def fingerprint(env: Mapping[str, str]) -> str:
     """Digest of the library's source files and the data files the kernels would read.
 
-    Size and modification time of every ``.py`` file of the package and every
-    file under ``<root>/data`` (root from ``COOP_ANALYSIS_ROOT`` in ``env``).
+    The content (SHA-256) of every ``.py`` file of the package and every file
+    under ``<root>/data`` (root from ``COOP_ANALYSIS_ROOT`` in ``env``), with
+    its path: any edit is seen, also one of the same size with its modification
+    time restored. A file is read again only when its inode, size, modification
+    or change time differ from the last call (:func:`coop_analysis.cache.file_digest`),
+    so a check without changes costs one ``stat`` per file.
     """
     from coop_analysis import paths
+    from coop_analysis.cache import file_digest
 
     root = env.get("COOP_ANALYSIS_ROOT")
     data = (Path(root).resolve() if root else paths.PACKAGE_DIR.parent) / "data"
@@ -75,11 +80,10 @@ def fingerprint(env: Mapping[str, str]) -> str:
     for folder, pattern in ((paths.PACKAGE_DIR, "*.py"), (data, "*")):
         for path in sorted(folder.rglob(pattern)):
             try:
-                st = path.stat()
+                if path.is_file():
+                    digest.update(f"{path}\0{file_digest(path)}\n".encode())
             except OSError:
                 continue
-            if path.is_file():
-                digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
