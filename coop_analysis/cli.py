@@ -64,16 +64,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from coop_analysis.ingest import candidates, read_source_file
+    from coop_analysis.ingest import candidates, read_source_file, write_candidates_csv
     from coop_analysis.markup import CONTROL_PATTERN
 
     if not args.max_mb > 0:
         raise _UsageError(f"--max-mb: expected a positive number of megabytes, got {args.max_mb:g}")
     text = read_source_file(args.file, max_bytes=int(args.max_mb * 2**20))
-    frame = candidates(text)
     if args.format == "csv":
-        frame.drop(columns=["norm_start", "norm_end"]).to_csv(sys.stdout, index=False)
+        write_candidates_csv(text, sys.stdout)  # written part by part: memory near the text's size
     else:
+        frame = candidates(text)
         import pandas as pd
 
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,

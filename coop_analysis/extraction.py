@@ -242,31 +242,50 @@ _EXTRACT_DTYPES = {
 }
 
 
-def _extract_columns(text: str) -> tuple[NormalizedText, dict[str, list[Any]]]:
-    if not isinstance(text, str):
-        raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
-    norm = normalize_with_offsets(text)
-    sentences = split_sentences(norm.text)
-    simplified = norm.text.translate(TRADITIONAL) if _TRADITIONAL_CHAR.search(norm.text) else norm.text
+def extraction_columns(text: str, norm: NormalizedText, start: int = 0, end: int | None = None) -> dict[str, list[Any]]:
+    """The mentions in ``norm.text[start:end]`` as columns (``_EXTRACT_DTYPES``' names, in text order).
+
+    ``norm`` is ``text`` normalized. A part of a text reads as the whole does when it starts at a
+    line start and ends just after a line break (or at the end): mentions, their context and
+    sentences never run across a line break of the normalized text, except the closing bracket of
+    an inclusive mark (``(含`` ending a line), which callers cutting a text keep with its line.
+    Offsets (``start``, ``end`` in ``text``; ``norm_start``, ``norm_end`` in ``norm.text``) are
+    those of the whole text.
+    """
+    end = len(norm.text) if end is None else end
+    part = norm.text if (start, end) == (0, len(norm.text)) else norm.text[start:end]
+    sentences = split_sentences(part)
+    simplified = part.translate(TRADITIONAL) if _TRADITIONAL_CHAR.search(part) else part
     readings = sorted(_readings(simplified), key=lambda r: (r.start, r.end))
     nan = math.nan
     no_reading = (nan, None, None, nan, nan)
     rows = []
     si, n_sent = 0, len(sentences)
-    offsets, raw_length = norm.offsets, norm.raw_length
+    offsets, raw_length, n_norm = norm.offsets, norm.raw_length, len(norm.text)
     for r in readings:
         while si + 1 < n_sent and sentences[si].end <= r.start:
             si += 1
-        start = offsets[r.start] if r.start < len(offsets) else raw_length
-        end = offsets[r.end - 1] + 1 if r.end > r.start else start
+        a, b = start + r.start, start + r.end
+        raw_start = offsets[a] if a < n_norm else raw_length
+        raw_end = offsets[b - 1] + 1 if b > a else raw_start
         q = r.quantity
         value, unit, qualifier, low, high = no_reading if q is None else q
-        rows.append((text[start:end], start, end, value, unit, qualifier, nan if low is None else low,
-                     nan if high is None else high, sentences[si].text if sentences else "", r.problem,
-                     r.start, r.end))  # fmt: skip
+        rows.append((text[raw_start:raw_end], raw_start, raw_end, value, unit, qualifier, nan if low is None else low,
+                     nan if high is None else high, sentences[si].text if sentences else "", r.problem, a, b))  # fmt: skip
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in _EXTRACT_DTYPES]
-    cols: dict[str, list[Any]] = {name: list(col) for name, col in zip(_EXTRACT_DTYPES, columns, strict=True)}
-    return norm, cols
+    return {name: list(col) for name, col in zip(_EXTRACT_DTYPES, columns, strict=True)}
+
+
+def _extract_columns(text: str) -> tuple[NormalizedText, dict[str, list[Any]]]:
+    if not isinstance(text, str):
+        raise TypeError(f"extract_quantities expects str, got {type(text).__name__}")
+    norm = normalize_with_offsets(text)
+    return norm, extraction_columns(text, norm)
+
+
+def extraction_frame(cols: dict[str, list[Any]]) -> pd.DataFrame:
+    """:func:`extraction_columns`' columns as the typed frame of :func:`extract_with_positions`."""
+    return _frame(cols, list(_EXTRACT_DTYPES))
 
 
 def _frame(cols: dict[str, list[Any]], names: list[str]) -> pd.DataFrame:

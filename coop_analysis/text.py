@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import NamedTuple, overload
 
 __all__ = [
     "NormalizedText",
+    "OffsetMap",
     "Section",
     "Span",
     "normalize_text",
@@ -64,6 +69,61 @@ _FULLWIDTH.update({"％": "%", "．": ".", "\u3000": " ", "\u00a0": " "})
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 _FULLWIDTH_CHAR = re.compile("[" + re.escape("".join(_FULLWIDTH)) + "]")
 _SPACE_RUN = re.compile(f"[{_HSPACE}]+")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class OffsetMap(Sequence[int]):
+    """For each character of a normalized text, the raw offset it came from, stored as runs.
+
+    A normalized text copies long runs of the raw text (a line, the part of a line
+    between two dropped spaces), so the map keeps one ``(normalized, raw)`` start per
+    run instead of one Python int per character (40 bytes each: 270 MB for a 20 MB
+    source). Indexing is a binary search; iteration yields every offset in order.
+    """
+
+    __slots__ = ("_length", "_norm", "_raw")
+
+    def __init__(self, norm_starts: array[int], raw_starts: array[int], length: int) -> None:
+        self._norm = norm_starts
+        self._raw = raw_starts
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[int, ...]: ...
+    def __getitem__(self, index: int | slice) -> int | tuple[int, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self._length)))
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(f"offset index {index} out of range for a text of length {self._length}")
+        run = bisect_right(self._norm, index) - 1
+        return self._raw[run] + index - self._norm[run]
+
+    def __iter__(self) -> Iterator[int]:
+        if not self._norm:
+            return
+        bounds = [*self._norm[1:], self._length]
+        for start, stop, raw in zip(self._norm, bounds, self._raw, strict=True):
+            yield from range(raw, raw + stop - start)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OffsetMap):
+            return self._length == other._length and self._norm == other._norm and self._raw == other._raw
+        if isinstance(other, Sequence):
+            return len(other) == self._length and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self._length, bytes(self._norm), bytes(self._raw)))
+
+    def __repr__(self) -> str:
+        return f"OffsetMap({self._length} offsets in {len(self._norm)} runs)"
 
 
 @dataclass(frozen=True)
@@ -71,7 +131,7 @@ class NormalizedText:
     """Normalized text with, for each of its characters, the raw offset it came from."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
     raw_length: int
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -84,7 +144,7 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def _is_hard_wrapped(widths: list[float]) -> tuple[bool, float]:
+def _is_hard_wrapped(widths: Sequence[float]) -> tuple[bool, float]:
     """Guess whether lines were wrapped at a fixed column, and at what width."""
     if len(widths) < 5:
         return False, 0.0
@@ -94,58 +154,131 @@ def _is_hard_wrapped(widths: list[float]) -> tuple[bool, float]:
     return (full <= 80 and near_full / len(widths) >= 0.6), full
 
 
-def _line_breaks(lines: list[str]) -> list[bool]:
-    """For each line, whether it ends its block (True) or continues into the next line.
+class _Line(NamedTuple):
+    index: int  # line number (blank lines counted)
+    start: int  # offset of the line in the text
+    line: str
+    content: str  # the line without leading and trailing spaces
+    width: float  # display width of the content
 
-    Blank lines are given True (they never join) but are skipped when a full
-    line wraps across them.
-    """
-    stripped = [ln.strip(_HSPACE) for ln in lines]
-    width = [_width(s) for s in stripped]
-    nonblank = [i for i, s in enumerate(stripped) if s]
-    wrapped, full = _is_hard_wrapped([width[i] for i in nonblank])
-    ends = [True] * len(lines)
-    if not wrapped:
-        return ends
+
+def _nonblank_lines(text: str) -> Iterator[_Line]:
+    """The lines of ``text`` (split at CRLF, CR or LF) that hold more than spaces, one at a time."""
+    pos = index = 0
+    for m in _NEWLINE.finditer(text):
+        line = text[pos : m.start()]
+        content = line.strip(_HSPACE)
+        if content:
+            yield _Line(index, pos, line, content, _width(content))
+        pos, index = m.end(), index + 1
+    line = text[pos:]
+    content = line.strip(_HSPACE)
+    if content:
+        yield _Line(index, pos, line, content, _width(content))
+
+
+def _ends_block(cur: _Line, nxt: _Line, after: _Line | None, full: float) -> bool:
+    """In a hard-wrapped text, whether line ``cur`` ends its block (True) or runs on into ``nxt``
+    (the next line with text; ``after`` is the one after that). Blank lines in between are skipped
+    when a full line wraps across them."""
     threshold = full - 2
-    for k, i in enumerate(nonblank[:-1]):
-        line, nxt_i = stripped[i], nonblank[k + 1]
-        nxt = stripped[nxt_i]
-        if lines[nxt_i][:1] in _HSPACE:
-            continue  # an indented line starts a new paragraph
-        last = line[-1]
-        cut_number = last.isdigit() or last in _NUMERAL_CHARS
-        if width[i] >= threshold and (last not in TERMINAL or width[i] >= full - 0.5):
-            # A full line runs on, unless it ends a sentence and a blank line or
-            # a heading (a short line without end punctuation) follows.
-            sentence_end = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:"
-            heading_next = (
-                width[nxt_i] < threshold
-                and nxt[-1] not in TERMINAL + "，、；,;"
-                and not (nxt[-1].isdigit() or nxt[-1] in _NUMERAL_CHARS)
-                and k + 2 < len(nonblank)
-            )
-            ends[i] = sentence_end and (nxt_i != i + 1 or heading_next)
-        elif last in TERMINAL:
-            ends[i] = True
-        elif (
-            _CONTINUATION_START.match(nxt)
-            or any(c in line for c in "，、；,;")
-            or cut_number
-            or lines[i][:1] in _HSPACE
-        ):
-            # The next line starts with the tail of a cut word; this line has a
-            # comma inside (headings have none, so it is a paragraph's first
-            # line) or is indented like one; or a number was cut from its unit.
-            ends[i] = False
-        else:
-            # A short line without terminal punctuation is a heading; its second
-            # half stands alone when the heading was broken over two lines.
-            after = nonblank[k + 2] if k + 2 < len(nonblank) else None
-            ends[i] = not (
-                width[nxt_i] < threshold / 2 and nxt[-1] not in TERMINAL and (after is None or after != nxt_i + 1)
-            )
-    return ends
+    if nxt.line[:1] in _HSPACE:
+        return True  # an indented line starts a new paragraph
+    line, nxt_text = cur.content, nxt.content
+    last = line[-1]
+    cut_number = last.isdigit() or last in _NUMERAL_CHARS
+    if cur.width >= threshold and (last not in TERMINAL or cur.width >= full - 0.5):
+        # A full line runs on, unless it ends a sentence and a blank line or
+        # a heading (a short line without end punctuation) follows.
+        sentence_end = line.rstrip(CLOSERS)[-1:] in SENTENCE_END + "：:"
+        heading_next = (
+            nxt.width < threshold
+            and nxt_text[-1] not in TERMINAL + "，、；,;"
+            and not (nxt_text[-1].isdigit() or nxt_text[-1] in _NUMERAL_CHARS)
+            and after is not None
+        )
+        return sentence_end and (nxt.index != cur.index + 1 or heading_next)
+    if last in TERMINAL:
+        return True
+    if (
+        _CONTINUATION_START.match(nxt_text)
+        or any(c in line for c in "，、；,;")
+        or cut_number
+        or cur.line[:1] in _HSPACE
+    ):
+        # The next line starts with the tail of a cut word; this line has a
+        # comma inside (headings have none, so it is a paragraph's first
+        # line) or is indented like one; or a number was cut from its unit.
+        return False
+    # A short line without terminal punctuation is a heading; its second
+    # half stands alone when the heading was broken over two lines.
+    return not (
+        nxt.width < threshold / 2 and nxt_text[-1] not in TERMINAL and (after is None or after.index != nxt.index + 1)
+    )
+
+
+def _with_ends(lines: Iterable[_Line], wrapped: bool, full: float) -> Iterator[tuple[_Line, bool]]:
+    """Each line with text, and whether it ends its block (looking two lines ahead)."""
+    it = iter(lines)
+    if not wrapped:
+        for ln in it:
+            yield ln, True
+        return
+    window = list(islice(it, 3))
+    while window:
+        if len(window) == 1:
+            yield window[0], True
+            return
+        yield window[0], _ends_block(window[0], window[1], window[2] if len(window) > 2 else None, full)
+        window.pop(0)
+        window.extend(islice(it, 1))
+
+
+class _Builder:
+    """Accumulates normalized pieces with their raw offsets (runs merged when contiguous)."""
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.parts: list[str] = []
+        self.batch: list[str] = []
+        self.length = 0
+        self.norm = array("q")
+        self.raw = array("q")
+
+    def add(self, piece: str, raw: int) -> None:
+        if not piece:
+            return
+        raw += self.base
+        if not self.norm or self.raw[-1] + self.length - self.norm[-1] != raw:
+            self.norm.append(self.length)
+            self.raw.append(raw)
+        self.batch.append(piece)
+        self.length += len(piece)
+        if len(self.batch) >= 4096:  # bounded per-piece overhead on texts of many short lines
+            self.parts.append("".join(self.batch))
+            self.batch.clear()
+
+    def content(self, content: str, raw: int) -> None:
+        """A line's content: full-width forms mapped, spaces collapsed (dropped between a digit and a
+        CJK character, else one kept)."""
+        if _FULLWIDTH_CHAR.search(content):
+            content = content.translate(_FULLWIDTH_TABLE)
+        last = 0
+        for m in _SPACE_RUN.finditer(content):
+            s, e = m.span()
+            self.add(content[last:s], raw + last)
+            prev, nxt = content[s - 1], content[e]
+            if not ((prev.isdigit() and _is_cjk(nxt)) or (_is_cjk(prev) and nxt.isdigit())):
+                self.add(" ", raw + s)
+            last = e
+        self.add(content[last:] if last else content, raw + last)
+
+    def result(self, raw_length: int) -> NormalizedText:
+        self.parts.append("".join(self.batch))
+        self.batch.clear()
+        text = self.parts[0] if len(self.parts) == 1 else "".join(self.parts)
+        self.parts.clear()
+        return NormalizedText(text, OffsetMap(self.norm, self.raw, self.length), raw_length)
 
 
 def normalize_with_offsets(text: str) -> NormalizedText:
@@ -165,6 +298,10 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     * Spaces between a digit and a Chinese character are dropped
       (``近 20万`` → ``近20万``, ``5 个`` → ``5个``); other runs of spaces become one.
 
+    The text is read line by line in two passes (line widths, to decide whether
+    it is hard-wrapped; then the repairs), and the offsets are kept as runs
+    (:class:`OffsetMap`), so memory stays near the size of the two texts.
+
     Args:
         text: the raw text.
 
@@ -173,55 +310,17 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     """
     base = len(text) - len(text.lstrip("\ufeff"))  # byte-order marks: dropped, offsets kept
     raw_length = len(text)
-    text = text[base:]
-    lines = re.split(r"\r\n|\r|\n", text)
-    starts: list[int] = []
-    pos = 0
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        starts.append(pos)
-        pos = m.end()
-    starts.append(pos)
-    ends = _line_breaks(lines)
-
-    pieces: list[str] = []
-    offsets = array("q")
+    text = text[base:] if base else text
+    wrapped, full = _is_hard_wrapped(array("d", (ln.width for ln in _nonblank_lines(text))))
+    out = _Builder(base)
     pending_break: int | None = None  # raw offset of a newline to emit before the next block
-    for li, line in enumerate(lines):
-        content = line.strip(_HSPACE)
-        if not content:
-            continue
-        first = starts[li] + len(line) - len(line.lstrip(_HSPACE))
-        if pending_break is not None and pieces:
-            pieces.append("\n")
-            offsets.append(pending_break)
-        pending_break = None
-        pieces.append(content)
-        offsets.extend(range(first, first + len(content)))
-        if ends[li]:
-            pending_break = min(starts[li] + len(line), max(len(text) - 1, 0))  # the newline after this line
-    joined = "".join(pieces)
-    if _FULLWIDTH_CHAR.search(joined):
-        joined = joined.translate(_FULLWIDTH_TABLE)
-
-    # Collapse spaces (always inside a line): drop them between a digit and a CJK
-    # character, else keep one.
-    out: list[str] = []
-    out_offsets = array("q")
-    last = 0
-    for m in _SPACE_RUN.finditer(joined):
-        s, e = m.span()
-        out.append(joined[last:s])
-        out_offsets.extend(offsets[last:s])
-        prev, nxt = joined[s - 1], joined[e]
-        if not ((prev.isdigit() and _is_cjk(nxt)) or (_is_cjk(prev) and nxt.isdigit())):
-            out.append(" ")
-            out_offsets.append(offsets[s])
-        last = e
-    out.append(joined[last:])
-    out_offsets.extend(offsets[last:])
-    if base:
-        out_offsets = array("q", (o + base for o in out_offsets))
-    return NormalizedText("".join(out), tuple(out_offsets), raw_length)
+    last_newline = max(len(text) - 1, 0)
+    for ln, ends in _with_ends(_nonblank_lines(text), wrapped, full):
+        if pending_break is not None:
+            out.add("\n", pending_break)
+        out.content(ln.content, ln.start + len(ln.line) - len(ln.line.lstrip(_HSPACE)))
+        pending_break = min(ln.start + len(ln.line), last_newline) if ends else None  # the newline after it
+    return out.result(raw_length)
 
 
 def normalize_text(text: str) -> str:

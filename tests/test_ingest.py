@@ -6,15 +6,26 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import coop_analysis as ca
 from coop_analysis.cli import main
-from coop_analysis.ingest import add_source, candidates, decode_source, read_source_file
+from coop_analysis.ingest import (
+    add_source,
+    candidates,
+    decode_source,
+    iter_candidates,
+    read_source_file,
+    text_parts,
+    write_candidates_csv,
+)
+from coop_analysis.text import normalize_text, split_sections
 
 from .conftest import PROJECT, SEED_ID
+from .test_extraction import _DENSE
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample_source.txt"
 
@@ -230,3 +241,68 @@ def test_candidates_places_and_sections_as_before(which: str) -> None:
     assert frame["places"].tolist() == places
     assert frame["provinces"].tolist() == provinces
     assert any(provinces)
+
+
+# ----------------------------------------------------------------- part by part
+
+_PARTS_PIECES = ["甘肃", "兰州", "宁夏", "上海市", "阿坝州", "\n一、合作成果\n", "\n下一步\n", "5万元(含", "（含", ")", "）",
+                 "含", "\n", "\n\n", "。\n"]  # fmt: skip
+# Dense quantity text with headings, place names, line breaks and inclusive marks cut at a line end
+_PARTS_TEXT = st.lists(
+    st.one_of(
+        _DENSE,
+        st.sampled_from(_PARTS_PIECES),
+    ),
+    max_size=300,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PARTS_TEXT, st.integers(min_value=1, max_value=40))
+def test_candidates_part_by_part_read_as_the_whole_text(text: str, size: int) -> None:
+    """Cut into parts of a few characters, a text gives the same candidates as in one piece."""
+    whole = candidates(text)  # these texts are shorter than one part
+    by_parts = pd.concat(list(iter_candidates(text, part_chars=size)), ignore_index=True)
+    pd.testing.assert_frame_equal(by_parts, whole)
+
+
+def test_an_inclusive_mark_at_a_line_end_keeps_its_bracket() -> None:
+    text = "一、概况\n资助2万元(含\n)以下项目5个。\n二、成果\n甘肃签约3家。"
+    whole = candidates(text)
+    assert "2万元(含\n)" in whole["raw"].tolist()
+    for size in range(1, 12):
+        pd.testing.assert_frame_equal(pd.concat(list(iter_candidates(text, part_chars=size)), ignore_index=True), whole)
+
+
+@given(_PARTS_TEXT, st.integers(min_value=1, max_value=30))
+def test_text_parts_cover_the_text_at_line_starts(raw: str, size: int) -> None:
+    text = normalize_text(raw)
+    parts = list(text_parts(text, size, [sec.start for sec in split_sections(text)]))
+    assert [a for a, _ in parts[1:]] == [b for _, b in parts[:-1]]  # contiguous
+    assert (parts[0][0], parts[-1][1]) == (0, len(text)) if text else parts == []
+    for _, end in parts[:-1]:
+        assert text[end - 1] == "\n" and "含" not in text[max(0, end - 5) : end - 1]
+
+
+def test_csv_part_by_part_is_the_whole_frame_as_csv() -> None:
+    text = SAMPLE.read_text(encoding="utf-8") * 40
+    out = io.StringIO()
+    rows = write_candidates_csv(text, out)
+    assert rows == len(candidates(text)) > 300
+    assert out.getvalue() == candidates(text).drop(columns=["norm_start", "norm_end"]).to_csv(index=False)
+    empty = io.StringIO()
+    assert write_candidates_csv("没有数字。", empty) == 0
+    assert empty.getvalue() == candidates("没有数字。").drop(columns=["norm_start", "norm_end"]).to_csv(index=False)
+
+
+def test_extract_of_a_new_text_loads_no_curated_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a text as long as a source in data/raw can be one; any other is new without loading sources."""
+    import coop_analysis.datasets as datasets
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a curated table was loaded")
+
+    for name in ("load_sources", "load_facts", "load_waivers"):
+        monkeypatch.setattr(datasets, name, refuse)
+    frame = candidates(read_source_file(SAMPLE))
+    assert set(frame["status"]) == {"new"}

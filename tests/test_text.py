@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coop_analysis import normalize_text, source_text, split_sections, split_sentences
-from coop_analysis.text import normalize_with_offsets
+from coop_analysis.text import OffsetMap, normalize_with_offsets
 
 from .conftest import PROJECT, SEED_ID
 
@@ -101,3 +102,22 @@ def test_offsets_point_back_to_raw(text: str) -> None:
         assert (
             ch == raw or ch in " \n" or (ch.isascii() and raw != ch)
         )  # kept, or a space/newline, or full-width → ASCII
+
+
+def test_offsets_are_kept_as_runs() -> None:
+    """Offsets are stored as runs (a few per line here), not one int per character."""
+    raw = "\ufeff" + "甘肃签约 12 家企业。\n\n" * 5000
+    norm = normalize_with_offsets(raw)
+    assert isinstance(norm.offsets, OffsetMap)
+    offsets = list(norm.offsets)
+    assert len(offsets) == len(norm.text) and all(
+        raw[o] == c or c == "\n" for o, c in zip(offsets, norm.text, strict=True)
+    )
+    assert int(repr(norm.offsets).split(" in ")[1].split()[0]) <= 3 * 5000
+    assert norm.offsets[0] == 1 and norm.offsets[-1] == offsets[-1] and norm.offsets[5:8] == tuple(offsets[5:8])
+    assert norm.offsets == tuple(offsets) and norm.offsets == normalize_with_offsets(raw).offsets
+    assert "runs" in repr(norm.offsets) and norm.raw_span(2, 4) == (offsets[2], offsets[3] + 1)
+    for bad in (len(offsets), -len(offsets) - 1):
+        with pytest.raises(IndexError):
+            norm.offsets[bad]
+    assert list(normalize_with_offsets("").offsets) == []
