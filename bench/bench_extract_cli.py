@@ -11,16 +11,24 @@ only in length. Each size runs ``coop-analysis extract FILE --format csv`` (and,
 loading the curated tables), which the "net" columns subtract.
 
 MB = 10**6 bytes of UTF-8 input. Targets: ≥ 1 MB/s end to end, time growing linearly
-with size, peak memory ≤ 10× the input. The corpus follows the project's own quantity
-contract: it measures speed, not accuracy.
+with size, peak memory ≤ 10× the input. "net peak/input" is the peak above the one-line
+input's (the interpreter, pandas and the gazetteer) per MB of input. The corpus follows
+the project's own quantity contract: it measures speed, not accuracy.
+
+``--baseline DIR`` runs the same inputs, alternating, with the package of another
+checkout (e.g. ``git worktree add /tmp/base main``), both as ``python -m
+coop_analysis.cli`` with ``PYTHONPATH`` set, and checks the two CSV outputs are
+byte-identical; ``--baseline-max-mb`` skips the baseline on larger inputs.
 
     python bench/bench_extract_cli.py [--sizes 1 5 10 20 50] [--table] [--keep DIR]
+                                      [--baseline DIR [--baseline-max-mb 20]]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -30,10 +38,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_corpus import make_corpus
 
+PROJECT = Path(__file__).resolve().parent.parent
+
 _CHILD = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+out = open(sys.argv[1], "wb") if sys.argv[1] != "-" else subprocess.DEVNULL
 t = time.perf_counter()
-run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+run = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE, text=True)
 seconds = time.perf_counter() - t
 peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "rc": run.returncode, "err": run.stderr[-300:]}))
@@ -49,13 +60,23 @@ def _cut(corpus: Path, out: Path, n_bytes: int) -> int:
     return out.stat().st_size
 
 
-def _run(cli: str, path: Path, fmt: str, max_mb: float) -> dict[str, float]:
-    cmd = [cli, "extract", str(path), "--format", fmt, "--max-mb", str(max_mb)]
-    out = subprocess.run([sys.executable, "-c", _CHILD, *cmd], capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout)
+def _run(package: Path, path: Path, fmt: str, max_mb: float, out: Path | None = None) -> dict[str, float]:
+    """One fresh ``python -m coop_analysis.cli extract`` with ``package``'s checkout first on the path."""
+    cmd = [sys.executable, "-m", "coop_analysis.cli", "extract", str(path), "--format", fmt, "--max-mb", str(max_mb)]
+    env = dict(os.environ, PYTHONPATH=str(package))
+    run = subprocess.run([sys.executable, "-c", _CHILD, str(out) if out else "-", *cmd], capture_output=True,
+                         text=True, check=True, env=env, cwd=path.parent)  # fmt: skip
+    result = json.loads(run.stdout)
     if result["rc"] != 0:
         raise SystemExit(f"extract failed on {path.name}: {result['err']}")
     return result
+
+
+def _row(label: str, fmt: str, size: float, r: dict[str, float], fixed: dict[str, float]) -> str:
+    net = r["seconds"] - fixed["seconds"]
+    return (f"{label:>8} {fmt:>6} {size:6.2f} {r['seconds']:8.2f} {size / r['seconds']:6.2f} {net:7.2f} "
+            f"{size / net:8.2f} {r['seconds'] / size:6.2f} {r['peak_mb']:8.0f} {r['peak_mb'] / size:10.1f} "
+            f"{(r['peak_mb'] - fixed['peak_mb']) / size:14.1f}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,8 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 5, 10, 20, 50], help="input sizes in MB")
     parser.add_argument("--table", action="store_true", help="also time the default table format")
     parser.add_argument("--keep", help="folder for the corpus and inputs (default: a temporary one, removed)")
+    parser.add_argument("--baseline", type=Path, help="a checkout whose package to compare with (alternating runs)")
+    parser.add_argument("--baseline-max-mb", type=float, default=float("inf"), help="no baseline above this size")
     args = parser.parse_args(argv)
-    cli = shutil.which("coop-analysis", path=str(Path(sys.executable).parent)) or "coop-analysis"
+    packages = {"current": PROJECT}
+    if args.baseline:
+        packages = {"baseline": args.baseline.resolve(), **packages}
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-extract-cli-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -75,21 +100,29 @@ def main(argv: list[str] | None = None) -> int:
         tiny = folder / "one-line.txt"
         tiny.write_text("签约3家企业。\n", encoding="utf-8")
         formats = ["csv", "table"] if args.table else ["csv"]
-        fixed = {fmt: _run(cli, tiny, fmt, 1) for fmt in formats}
-        for fmt in formats:
-            print(f"fixed cost ({fmt}, one-line input): {fixed[fmt]['seconds']:.2f} s, "
-                  f"peak {fixed[fmt]['peak_mb']:.0f} MB")  # fmt: skip
-        print(f"{'format':>6} {'MB':>6} {'seconds':>8} {'MB/s':>6} {'net s':>7} {'net MB/s':>8} {'s/MB':>6} "
-              f"{'peak MB':>8} {'peak/input':>10}")  # fmt: skip
+        fixed = {(label, fmt): _run(pkg, tiny, fmt, 1) for label, pkg in packages.items() for fmt in formats}
+        for (label, fmt), r in fixed.items():
+            print(f"fixed cost ({label}, {fmt}, one-line input): {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
+        print(f"{'package':>8} {'format':>6} {'MB':>6} {'seconds':>8} {'MB/s':>6} {'net s':>7} {'net MB/s':>8} "
+              f"{'s/MB':>6} {'peak MB':>8} {'peak/input':>10} {'net peak/input':>14}")  # fmt: skip
         for mb in args.sizes:
             path = folder / f"input-{mb:g}mb.txt"
             size = _cut(corpus, path, int(mb * 1e6)) / 1e6
             for fmt in formats:
-                r = _run(cli, path, fmt, max(100, 2 * mb))
-                net = r["seconds"] - fixed[fmt]["seconds"]
-                print(f"{fmt:>6} {size:6.2f} {r['seconds']:8.2f} {size / r['seconds']:6.2f} {net:7.2f} "
-                      f"{size / net:8.2f} {r['seconds'] / size:6.2f} {r['peak_mb']:8.0f} "
-                      f"{r['peak_mb'] / size:10.1f}", flush=True)  # fmt: skip
+                outputs = {}
+                for label, pkg in packages.items():
+                    if label == "baseline" and mb > args.baseline_max_mb:
+                        continue
+                    out = folder / f"out-{label}.{fmt}" if len(packages) > 1 else None
+                    r = _run(pkg, path, fmt, max(100, 2 * mb), out)
+                    print(_row(label, fmt, size, r, fixed[label, fmt]), flush=True)
+                    if out is not None:
+                        outputs[label] = out
+                if len(outputs) == 2:
+                    same = outputs["baseline"].read_bytes() == outputs["current"].read_bytes()
+                    print(f"{'':>8} output {'identical' if same else 'DIFFERENT'} to the baseline's", flush=True)
+                for out in outputs.values():
+                    out.unlink()
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

@@ -118,7 +118,7 @@ def decode_source(data: bytes, name: str = "<bytes>") -> str:
             offset and, when the bytes read as another encoding we know —
             UTF-16, UTF-32, GB18030/GBK or Big5 — names it and how to convert).
     """
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which copies a long text
         raise SourceError(f"{name}: the file is empty; a source needs text")
     if b"\x00" in data:
         hint = _conversion_hint(data)
@@ -132,7 +132,7 @@ def decode_source(data: bytes, name: str = "<bytes>") -> str:
             f"{name}: not UTF-8: byte {exc.start} ({data[exc.start : exc.start + 1]!r}) cannot be decoded."
             + _conversion_hint(data)
         ) from None
-    if not text.strip():
+    if not text or text.isspace():  # a byte-order mark alone, or white space
         raise SourceError(f"{name}: the file holds only white space; a source needs text")
     return text
 
