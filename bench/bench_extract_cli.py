@@ -7,7 +7,8 @@ line; the same text for every size, cut at a line end after N MB), so the sizes 
 only in length. Each size runs ``coop-analysis extract FILE --format csv`` (and, with
 ``--table``, the default table format) in a fresh process whose output goes to
 /dev/null; the wrapper reports the child's wall time and peak resident memory
-(``ru_maxrss``). A one-line input measures the fixed cost (interpreter, imports,
+(``ru_maxrss``) and CPU time (user + system: on a shared machine the wall clock also
+counts other processes). A one-line input measures the fixed cost (interpreter, imports,
 loading the curated tables), which the "net" columns subtract.
 
 MB = 10**6 bytes of UTF-8 input. Targets: ≥ 1 MB/s end to end, time growing linearly
@@ -46,8 +47,9 @@ out = open(sys.argv[1], "wb") if sys.argv[1] != "-" else subprocess.DEVNULL
 t = time.perf_counter()
 run = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE, text=True)
 seconds = time.perf_counter() - t
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "rc": run.returncode, "err": run.stderr[-300:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+                  "rc": run.returncode, "err": run.stderr[-300:]}))
 """
 
 
@@ -76,7 +78,7 @@ def _row(label: str, fmt: str, size: float, r: dict[str, float], fixed: dict[str
     net = r["seconds"] - fixed["seconds"]
     return (f"{label:>8} {fmt:>6} {size:6.2f} {r['seconds']:8.2f} {size / r['seconds']:6.2f} {net:7.2f} "
             f"{size / net:8.2f} {r['seconds'] / size:6.2f} {r['peak_mb']:8.0f} {r['peak_mb'] / size:10.1f} "
-            f"{(r['peak_mb'] - fixed['peak_mb']) / size:14.1f}")  # fmt: skip
+            f"{(r['peak_mb'] - fixed['peak_mb']) / size:14.1f} {r['cpu']:6.2f} {size / r['cpu']:8.2f}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         formats = ["csv", "table"] if args.table else ["csv"]
         fixed = {(label, fmt): _run(pkg, tiny, fmt, 1) for label, pkg in packages.items() for fmt in formats}
         for (label, fmt), r in fixed.items():
-            print(f"fixed cost ({label}, {fmt}, one-line input): {r['seconds']:.2f} s, peak {r['peak_mb']:.0f} MB")
+            print(f"fixed cost ({label}, {fmt}, one-line input): {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU), "
+                  f"peak {r['peak_mb']:.0f} MB")  # fmt: skip
         print(f"{'package':>8} {'format':>6} {'MB':>6} {'seconds':>8} {'MB/s':>6} {'net s':>7} {'net MB/s':>8} "
-              f"{'s/MB':>6} {'peak MB':>8} {'peak/input':>10} {'net peak/input':>14}")  # fmt: skip
+              f"{'s/MB':>6} {'peak MB':>8} {'peak/input':>10} {'net peak/input':>14} {'CPU s':>6} {'CPU MB/s':>8}")  # fmt: skip
         for mb in args.sizes:
             path = folder / f"input-{mb:g}mb.txt"
             size = _cut(corpus, path, int(mb * 1e6)) / 1e6

@@ -6,7 +6,9 @@ slice the raw text to the mention (``text[start:end] == raw``, and the raw slice
 equals the normalized mention up to spaces, line breaks and full-width forms),
 values finite, unparsed mentions without a value, each read mention reading the
 same when parsed alone, and no call over 1 s of CPU time on inputs under 10 KB (UTF-8);
-the machine is shared, so the wall clock is printed too.
+the machine is shared, so the wall clock is printed too. ``coop-analysis extract`` reads a
+text part by part: each input is also read cut into parts of 1 to 64 characters, which must
+give the same candidates as the whole text (``check_parts`` of ``tests/test_ingest.py``).
 ``parse_quantity`` must return a Quantity or raise QuantityError, nothing else.
 
 Inputs come from hypothesis (arbitrary Unicode text; text dense in numerals,
@@ -37,6 +39,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from coop_analysis import QuantityError, parse_quantity  # noqa: E402
 from tests.test_extraction import _DENSE, check_extraction, check_normalization  # noqa: E402
+from tests.test_ingest import check_parts  # noqa: E402
 
 _PIECES = [
     "1,000",
@@ -92,6 +95,7 @@ def one(text: str) -> None:
     if size < 10_000 and dc > Stats.slowest_cpu_small[0]:
         Stats.slowest_cpu_small = (dc, size)
     check_normalization(text)
+    check_parts(text, 1 + Stats.inputs % 64)
     for piece in (text[:60], text[:12]):
         with contextlib.suppress(QuantityError):
             parse_quantity(piece)

@@ -260,8 +260,13 @@ _PARTS_TEXT = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(_PARTS_TEXT, st.integers(min_value=1, max_value=40))
 def test_candidates_part_by_part_read_as_the_whole_text(text: str, size: int) -> None:
-    """Cut into parts of a few characters, a text gives the same candidates as in one piece."""
-    whole = candidates(text)  # these texts are shorter than one part
+    check_parts(text, size)
+
+
+def check_parts(text: str, size: int) -> None:
+    """Cut into parts of ``size`` characters, a text gives the same candidates as in one piece
+    (also applied by ``bench/fuzz_quantities.py``)."""
+    whole = pd.concat(list(iter_candidates(text, part_chars=len(text) + 1)), ignore_index=True)
     by_parts = pd.concat(list(iter_candidates(text, part_chars=size)), ignore_index=True)
     pd.testing.assert_frame_equal(by_parts, whole)
 
