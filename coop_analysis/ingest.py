@@ -216,7 +216,8 @@ def _known_doc(text: str) -> str | None:
     match: without one, the sources table is not loaded (``extract`` on a new text then loads
     no curated table) and the text is not encoded.
     """
-    with contextlib.suppress(OSError):
+    data = None
+    with contextlib.suppress(OSError):  # the loader reports an unreadable data/raw
         sizes = {p.stat().st_size for p in paths.raw_dir().glob("*.txt")}
         if not any(len(text) <= size <= 4 * len(text) for size in sizes):  # 1 to 4 bytes a character
             return None
@@ -225,7 +226,7 @@ def _known_doc(text: str) -> str | None:
             return None
     from coop_analysis.datasets import load_sources
 
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(text.encode("utf-8") if data is None else data).hexdigest()
     sources = load_sources()
     hit = sources.loc[sources["sha256"] == digest, "doc_id"]
     return str(hit.iloc[0]) if len(hit) else None
