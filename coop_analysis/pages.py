@@ -59,6 +59,22 @@ log = logging.getLogger(__name__)
 OVERVIEW = "overview"
 TEMPLATE = "coop_page"
 STYLESHEET = "assets/coop.css"
+#: Image outputs taken out of the page into files beside it.
+IMAGE_TYPES = ("image/webp", "image/png", "image/jpeg", "image/svg+xml")
+#: Which of an output's representations a page shows: charts as WebP (smaller, same pixels as their PNG).
+DISPLAY_PRIORITY = (
+    "application/vnd.jupyter.widget-view+json",
+    "application/javascript",
+    "text/html",
+    "text/markdown",
+    "image/webp",
+    "image/svg+xml",
+    "text/vnd.mermaid",
+    "text/latex",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+)
 #: Cells with this tag are left out of the page (they stay in the notebook).
 HIDE_TAG = "hide-in-page"
 FONT_DIR = "assets/fonts"
@@ -283,9 +299,11 @@ def make_exporter() -> Any:
     """
     from nbconvert.exporters import HTMLExporter
     from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
+    from traitlets.config import Config
 
     templates = Path(str(resources.files("coop_analysis").joinpath("templates")))
     exporter = HTMLExporter(
+        config=Config({"NbConvertBase": {"display_data_priority": list(DISPLAY_PRIORITY)}}),
         template_name=TEMPLATE,
         extra_template_basedirs=[str(templates)],
         exclude_input=True,
@@ -293,7 +311,7 @@ def make_exporter() -> Any:
         exclude_output_prompt=True,
     )
     extract = ExtractOutputPreprocessor(
-        extract_output_types={"image/png", "image/jpeg", "image/svg+xml"},
+        extract_output_types=set(IMAGE_TYPES),
         output_filename_template="fig{cell_index}-{index}{extension}",
     )
     exporter.register_preprocessor(extract, enabled=True)
@@ -319,6 +337,23 @@ class RenderedPage:
     files: dict[str, bytes]
 
 
+def _image_files(outputs: dict[str, Any], body: str) -> dict[str, bytes]:
+    """The extracted images the page shows (an output holding a chart as PNG and WebP shows
+    the WebP), as bytes: nbconvert's extractor writes a WebP as its base64 text."""
+    import base64
+
+    files = {}
+    for path, data in outputs.items():
+        name = str(path).replace("\\", "/")
+        if f'src="{quote(name)}"' not in body:
+            continue
+        data = bytes(data)
+        if name.endswith(".webp") and not data.startswith(b"RIFF"):
+            data = base64.b64decode(data, validate=True)
+        files[name] = data
+    return files
+
+
 def render_page(nb: Any, title: str, exporter: Any, *, lang: str = "en", stem: str = "page") -> RenderedPage:
     """The HTML page of an executed report notebook, its slots still empty (see :func:`finish_site`).
 
@@ -331,8 +366,7 @@ def render_page(nb: Any, title: str, exporter: Any, *, lang: str = "en", stem: s
     page = {"lang": lang, "title": title, "root": "../"}
     res = {"metadata": {"name": title}, "page": page, "unique_key": stem, "output_files_dir": f"{stem}_files"}
     body, resources_out = exporter.from_notebook_node(nb, resources=res)
-    files = {str(path).replace("\\", "/"): bytes(data) for path, data in (resources_out.get("outputs") or {}).items()}
-    return RenderedPage(str(body), files)
+    return RenderedPage(str(body), _image_files(resources_out.get("outputs") or {}, str(body)))
 
 
 def facts_csv(name: str) -> bytes:

@@ -207,6 +207,38 @@ def test_render_page_is_lean_and_takes_images_out():
     assert all(f"<!--coop:{slot}--><!--/coop:{slot}-->" in html for slot in ("nav", "font", "foot"))
 
 
+def test_a_chart_page_shows_the_webp_of_an_output_that_has_png_and_webp():
+    """Charts hold a PNG (Jupyter) and a lossless WebP (pages): the page shows and keeps only the WebP."""
+    import base64
+
+    import nbformat
+
+    png, webp = b"\x89PNG\r\n\x1a\nfake", b"RIFF\x00\x00\x00\x00WEBPVP8Lfake"
+    meta = {"width": 1200, "height": 300, "alt": "Bar chart"}
+    code = nbformat.v4.new_code_cell("chart()")
+    code.outputs = [
+        nbformat.v4.new_output(
+            "execute_result",
+            data={
+                "image/png": base64.b64encode(png).decode(),
+                "image/webp": base64.b64encode(webp).decode(),
+                "text/plain": "<Chart>",
+            },
+            metadata={"image/png": meta, "image/webp": meta},
+            execution_count=1,
+        ),
+        nbformat.v4.new_output(  # an image someone drew by hand: its PNG
+            "display_data", data={"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"}
+        ),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[code])
+    page = pages.render_page(nb, "T", pages.make_exporter(), stem="Gansu")
+    assert page.files == {"Gansu_files/fig0-0.webp": webp, "Gansu_files/fig0-1.png": png}
+    imgs = re.findall(r"<img [^>]*>", page.html)
+    assert len(imgs) == 2 and 'src="Gansu_files/fig0-0.webp"' in imgs[0] and 'width="1200"' in imgs[0]
+    assert 'alt="Bar chart"' in imgs[0] and 'src="Gansu_files/fig0-1.png"' in imgs[1]
+
+
 def test_finish_removes_figures_a_page_no_longer_shows(site):
     folder = site / "en" / "Gansu_files"
     folder.mkdir()
