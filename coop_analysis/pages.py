@@ -228,15 +228,20 @@ def _wrap_token(match: re.Match[str]) -> str:
 def table_html(fragment: str) -> str:
     """Make an HTML output readable on a phone: tables labelled cell by cell, figures kept whole.
 
-    Each ``<td>`` gets ``data-label`` (its column header), a table of three or more
-    columns the class ``stack`` (one card per row below 40rem, see ``coop.css``),
-    and every table a ``<div class="table">`` around it.
+    A table of three or more columns gets the class ``stack`` (one card per row
+    below 40rem, see ``coop.css``) and a class naming its column headers, with a
+    ``<style>`` before it that labels each cell by its column on phones
+    (``td:nth-child(n)::before``: one rule per column instead of the header
+    repeated in every cell, which was a third of a long table's bytes); every
+    table gets a ``<div class="table">`` around it. :func:`render_page` moves those
+    styles into the page's head.
     """
     if "<table" not in fragment:
         return _keep_tokens_whole(fragment)
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(fragment, "html.parser")
+    styles = []
     for table in soup.find_all("table"):
         header_row = table.find("thead")
         heads = [th.get_text(" ", strip=True) for th in header_row.find_all("th")] if header_row else []
@@ -244,10 +249,8 @@ def table_html(fragment: str) -> str:
             if tr.parent is header_row or tr.find_parent("thead") is not None:
                 continue
             for i, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
-                if i < len(heads) and heads[i]:
-                    td["data-label"] = heads[i]
-                    if heads[i] in _SOURCE_TEXT_HEADERS and _CJK_RE.search(td.get_text()):
-                        td["lang"] = "zh"  # the source's words, whatever the page's language
+                if i < len(heads) and heads[i] in _SOURCE_TEXT_HEADERS and _CJK_RE.search(td.get_text()):
+                    td["lang"] = "zh"  # the source's words, whatever the page's language
         if _QUOTE_HEADERS & set(heads):
             for tr in table.find_all("tr"):
                 first = tr.find("td")
@@ -257,10 +260,51 @@ def table_html(fragment: str) -> str:
         table.attrs.pop("border", None)
         classes = [c for c in table.get("class", []) if c != "dataframe"]
         if len(heads) >= 3:
-            classes.append("stack")
+            name, css = _label_style(heads)
+            classes += ["stack", name]
+            styles.append(css)
         table["class"] = classes
         table.wrap(soup.new_tag("div", attrs={"class": "table"}))
-    return _keep_tokens_whole(str(soup))
+    head = "".join(f'<style class="{LABEL_STYLE}">{css}</style>' for css in dict.fromkeys(styles))
+    return head + _keep_tokens_whole(str(soup))
+
+
+#: Class of the ``<style>`` elements holding a table's phone labels (moved into the page's head).
+LABEL_STYLE = "coop-labels"
+_LABEL_STYLE_RE = re.compile(rf'<style class="{LABEL_STYLE}">(.*?)</style>', re.S)
+
+
+def _label_style(heads: list[str]) -> tuple[str, str]:
+    """A class for a table with these column headers, and the CSS labelling its cells on phones."""
+    import hashlib
+
+    name = "cols-" + hashlib.sha256("\x1f".join(heads).encode("utf-8")).hexdigest()[:10]
+    rules = "".join(
+        f'.{name} td:nth-child({i})::before{{content:"{_css_string(head)}"}}'
+        for i, head in enumerate(heads, start=1)
+        if head
+    )
+    return name, f"@media (max-width:40rem){{{rules}}}"
+
+
+def _css_string(text: str) -> str:
+    """``text`` inside a double-quoted CSS string, also safe inside ``<style>`` (no ``<``, no line breaks)."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _styles_to_head(body: str) -> str:
+    """The tables' label styles (see :func:`table_html`) moved from the body into one ``<style>`` in the head."""
+    found = list(dict.fromkeys(_LABEL_STYLE_RE.findall(body)))
+    if not found or "</head>" not in body:
+        return body
+    body = _LABEL_STYLE_RE.sub("", body)
+    return body.replace("</head>", f"<style>{''.join(found)}</style>\n</head>", 1)
 
 
 def _alt(output: Any, mime: str) -> str:
@@ -366,6 +410,7 @@ def render_page(nb: Any, title: str, exporter: Any, *, lang: str = "en", stem: s
     page = {"lang": lang, "title": title, "root": "../"}
     res = {"metadata": {"name": title}, "page": page, "unique_key": stem, "output_files_dir": f"{stem}_files"}
     body, resources_out = exporter.from_notebook_node(nb, resources=res)
+    body = _styles_to_head(str(body))
     return RenderedPage(str(body), _image_files(resources_out.get("outputs") or {}, str(body)))
 
 

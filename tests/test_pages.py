@@ -37,13 +37,31 @@ def test_plain_numbers_and_code_are_left_alone():
 
 
 def test_tables_get_labels_for_phones():
-    frame = pd.DataFrame({"fact": ["F1"], "figure": ["> 2,000"], "as of": ["2025-03"]})
+    """A table of 3+ columns stacks on phones, each cell labelled by its column through one CSS rule
+    per column (not the header repeated in every cell); headers are escaped for CSS and HTML."""
+    frame = pd.DataFrame({"fact": ["F1", "F2"], "figure": ["> 2,000", "3"], 'as of "</style>': ["2025-03", "2024"]})
     out = pages.table_html(frame.to_html(index=False, border=0))
-    assert out.startswith('<div class="table"><table class="stack">')
-    for label, value in (("fact", "F1"), ("figure", "&gt; 2,000"), ("as of", "2025-03")):
-        assert re.search(f'data-label="{label}">(<span class="nw">)?{value}<', out), label
+    style, table = re.fullmatch(r'<style class="coop-labels">(.*?)</style>(.*)', out, re.S).groups()
+    name = re.search(r'<table class="stack (cols-[0-9a-f]+)">', table).group(1)
+    assert table.startswith(f'<div class="table"><table class="stack {name}">') and "data-label" not in out
+    assert style.startswith("@media (max-width:40rem){") and "</style" not in style
+    for n, label in ((1, "fact"), (2, "figure"), (3, "as of \\22 \\3c /style\\3e ")):
+        assert f'.{name} td:nth-child({n})::before{{content:"{label}"}}' in style, label
     narrow = pages.table_html(frame[["fact", "figure"]].to_html(index=False))
-    assert 'class="stack"' not in narrow and "data-label" in narrow
+    assert 'class="stack' not in narrow and "<style" not in narrow  # two columns fit a phone as they are
+
+
+def test_a_page_holds_its_tables_label_rules_once_in_its_head():
+    import nbformat
+
+    frame = pd.DataFrame({"fact": ["F1"], "figure": ["3"], "unit": ["人"]})
+    code = nbformat.v4.new_code_cell("show()")
+    html = {"text/html": frame.to_html(index=False), "text/plain": "table"}
+    code.outputs = [nbformat.v4.new_output("display_data", data=html) for _ in range(2)]
+    page = pages.render_page(nbformat.v4.new_notebook(cells=[code]), "T", pages.make_exporter())
+    head, body = page.html.split("</head>")
+    assert head.count("td:nth-child(1)::before") == 1 and "::before" not in body
+    assert body.count('class="stack cols-') == 2
 
 
 # ----------------------------------------------------------------------------- a small site by hand
