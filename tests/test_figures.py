@@ -81,11 +81,12 @@ def test_chart_output_holds_one_image_as_png_and_lossless_webp() -> None:
     png = Image.open(io.BytesIO(data["image/png"]))
     webp_bytes = base64.b64decode(data["image/webp"])
     webp = Image.open(io.BytesIO(webp_bytes))
-    assert webp.format == "WEBP" and png.size == webp.size == (1600, 1200)
+    width, height = chart.figure.get_size_inches()
+    assert webp.format == "WEBP" and png.size == webp.size == (1600, int(height * 200)) and width == 8
     assert png.convert("RGB").tobytes() == webp.convert("RGB").tobytes()
     assert len(png.convert("RGB").getcolors(256)) <= 16
     assert len(webp_bytes) < len(data["image/png"])
-    assert meta["image/webp"] == meta["image/png"] == {"width": 800, "height": 600, "alt": chart.alt}
+    assert meta["image/webp"] == meta["image/png"] == {"width": 800, "height": round(height * 100), "alt": chart.alt}
     assert chart._repr_mimebundle_()[0] == data  # same bytes every time
 
 
