@@ -16,6 +16,7 @@ from coop_analysis.schemas import LIST_SEP
 from coop_analysis.wording import check_lang, format_date, join
 
 __all__ = [
+    "area_label",
     "cny_label",
     "event_date_label",
     "fact_partner_label",
@@ -28,6 +29,17 @@ __all__ = [
 
 def _items(cell: object) -> list[str]:
     return cell.split(LIST_SEP) if isinstance(cell, str) and cell else []
+
+
+def area_label(names_zh: object, names_en: object, lang: str = "en") -> str:
+    """Prefectures named in both languages (``"; "``-joined cells, as
+    :func:`coop_analysis.pairings.group_pairs` gives them) as one phrase in ``lang``:
+    ``Ili … Prefecture and Kizilsu … Prefecture``, ``伊犁哈萨克自治州、克孜勒苏柯尔克孜自治州``;
+    ``""`` when there are none."""
+    check_lang(lang)
+    cell = names_zh if lang == "zh" else names_en
+    items = [i for i in cell.split("; ") if i] if isinstance(cell, str) else []
+    return join(items, lang)
 
 
 def period_label(start: object, end: str, lang: str = "en") -> str:

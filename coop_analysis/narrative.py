@@ -8,6 +8,7 @@ reader can follow it back to the quote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HEADERS",
     "LANGS",
+    "ZH_ORIGINAL_COLUMNS",
     "Table",
     "check_lang",
     "count_label",
@@ -262,11 +264,15 @@ class Table:
     """A DataFrame shown whole: every row and the full text of every cell, no index.
 
     Notebooks display it as HTML; its plain-text form (what nbval compares) is
-    deterministic. The frame itself is ``.frame``.
+    deterministic. The frame itself is ``.frame``. ``zh_columns`` name the columns
+    that hold Chinese as the source or the organization writes it (a quote, an
+    official name, a title): their cells with Chinese text carry ``lang="zh"`` in the
+    HTML, so an English page declares them (see :func:`show`). Every cell is escaped.
     """
 
-    def __init__(self, frame: Any) -> None:
+    def __init__(self, frame: Any, zh_columns: Sequence[str] = ()) -> None:
         self.frame = frame
+        self.zh_columns = tuple(c for c in zh_columns if c in frame.columns)
 
     def _shown(self) -> Any:
         """The frame with every missing cell blank: ``na_rep`` does not reach pd.NA in string columns."""
@@ -276,7 +282,10 @@ class Table:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", None, "display.max_rows", None):
-            table = str(self._shown().to_html(index=False, border=0, classes="coop-table"))
+            table = str(self._shown().to_html(index=False, border=0, classes="coop-table", escape=True))
+        marked = {i for i, c in enumerate(self.frame.columns) if c in self.zh_columns}
+        if marked:
+            table = _ROW.sub(lambda row: _mark_cells(row.group(), marked), table)
         # Text reads best left-aligned (notebook CSS right-aligns cells).
         return table.replace("<td>", '<td style="text-align:left">').replace("<th>", '<th style="text-align:left">')
 
@@ -290,9 +299,35 @@ class Table:
         return len(self.frame)
 
 
+_ROW = re.compile(r"<tr>.*?</tr>", re.S)
+_CELL = re.compile(r"<td>(.*?)</td>", re.S)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _mark_cells(row: str, marked: set[int]) -> str:
+    """``lang="zh"`` on the cells at positions ``marked`` of one escaped ``<tr>`` that hold Chinese.
+
+    pandas escaped every cell's text, so ``<td>`` and ``</td>`` here are its own tags."""
+    position = iter(range(len(row)))
+
+    def cell(match: re.Match[str]) -> str:
+        i = next(position)
+        return (
+            f'<td style="text-align:left" lang="zh">{match.group(1)}</td>'
+            if i in marked and _CJK.search(match.group(1))
+            else match.group()
+        )
+
+    return _CELL.sub(cell, row)
+
+
 #: Column headers for readers (English, Chinese); other columns keep their names.
 HEADERS: dict[str, tuple[str, str]] = {
     "fact_id": ("fact", "编号"),
+    "name_zh": ("name in Chinese", "中文名称"),
+    "title_zh": ("title in Chinese", "中文标题"),
+    "publisher": ("publisher", "发布单位"),
+    "west_area": ("area", "地区"),
     "event_id": ("event", "编号"),
     "initiative": ("initiative", "合作项目"),
     "metric": ("metric", "指标"),
@@ -335,6 +370,10 @@ HEADERS: dict[str, tuple[str, str]] = {
     "mechanism": ("mechanism", "合作机制"),
 }
 _YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+#: Columns whose text is Chinese as the source, the organization or the publisher writes it, in any
+#: report language (a quote, the figure as written, an official name, a title): on an English page
+#: their cells with Chinese are marked ``lang="zh"`` (:class:`Table`), on purpose and per column.
+ZH_ORIGINAL_COLUMNS = ("raw", "quote", "name_zh", "title_zh", "publisher", "source")
 
 
 def for_readers(table: Any, lang: str = "en", hide: Sequence[str] = ()) -> Any:
@@ -359,13 +398,18 @@ def for_readers(table: Any, lang: str = "en", hide: Sequence[str] = ()) -> Any:
 
 def show(table: Any, lang: str = "en", empty: str | None = None, hide: Sequence[str] = ()) -> Any:
     """A table for display in full (:class:`Table`) with readers' headers (see :func:`for_readers`),
-    or a short note when it has no rows."""
+    or a short note when it has no rows. On an English page the columns of
+    :data:`ZH_ORIGINAL_COLUMNS` mark their Chinese cells ``lang="zh"``."""
     from IPython.display import Markdown
 
     if table is None or len(table) == 0:
         note = empty or ("资料中暂无。" if lang == "zh" else "None in the current sources.")
         return Markdown(f"_{note}_")
-    return Table(for_readers(table, lang, hide))
+    shown = for_readers(table, lang, hide)
+    zh_columns = [] if lang == "zh" else [
+        HEADERS[c][0] if c in HEADERS else c for c in table.columns if c in ZH_ORIGINAL_COLUMNS and c not in hide
+    ]  # fmt: skip
+    return Table(shown, zh_columns)
 
 
 def overview_summary(lang: str = "en") -> str:

@@ -21,7 +21,7 @@ from coop_analysis.schemas import LIST_SEP
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["flows", "mechanism_matrix", "mechanism_table", "pair_coverage"]
+__all__ = ["flows", "mechanism_matrix", "mechanism_table", "pair_coverage", "pairs_table"]
 
 
 def _split(cell: object) -> list[str]:
@@ -54,7 +54,7 @@ def pair_coverage() -> pd.DataFrame:
     """Which official pairs the sources cover.
 
     One row per province pair and kind (:func:`coop_analysis.pairings.group_pairs`:
-    ids and prefectures joined with ``"; "``), plus ``initiatives``: initiatives in which the two provinces
+    ids and prefectures (``west_area_en``, ``west_area_zh``) joined with ``"; "``), plus ``initiatives``: initiatives in which the two provinces
     take part on opposite sides and the eastern side acts through a public body (a
     province, city, government body, university, institute, platform or park);
     ``firm_links``: initiatives that link them only through enterprises or
@@ -76,12 +76,33 @@ def pair_coverage() -> pd.DataFrame:
         if any(attribution.public_participant(p, orgs) for p in east.itertuples(index=False)):
             public.setdefault(key, set()).add(row.initiative_id)
     pairs = group_pairs(load_pairings())
-    out = pairs[["pair_id", "kind", "east_province", "west_province", "west_area_en"]].copy()
+    out = pairs[["pair_id", "kind", "east_province", "west_province", "west_area_en", "west_area_zh"]].copy()
     keys = list(zip(pairs["east_province"], pairs["west_province"], strict=True))
     out["initiatives"] = [len(public.get(k, set())) for k in keys]
     out["firm_links"] = [len(linked.get(k, set()) - public.get(k, set())) for k in keys]
     out["covered"] = out["initiatives"] > 0
     return out
+
+
+def pairs_table(lang: str = "en") -> pd.DataFrame:
+    """:func:`pair_coverage` for readers of ``lang``: ``kind`` (the pairing kind's label),
+    ``east_province``, ``west_province`` (names in ``lang``), ``west_area`` (the supported
+    prefectures, :func:`coop_analysis.labels.area_label`), ``initiatives``, ``firm_links``,
+    ``covered``. Pair ids stay out (they are in pairings.csv)."""
+    from coop_analysis.labels import area_label
+    from coop_analysis.wording import check_lang, pairing_label
+    from coop_analysis.regions import province_names
+
+    check_lang(lang)
+    cov = pair_coverage()
+    names = province_names(lang)
+    out = cov[["kind", "east_province", "west_province", "initiatives", "firm_links", "covered"]].copy()
+    out["kind"] = [pairing_label(k, "", lang) for k in cov["kind"]]
+    for col in ("east_province", "west_province"):
+        out[col] = cov[col].map(lambda p: names.get(p, p))
+    areas = [area_label(zh, en, lang) for zh, en in zip(cov["west_area_zh"], cov["west_area_en"], strict=True)]
+    out.insert(3, "west_area", areas)
+    return out.astype({c: "string" for c in ("kind", "east_province", "west_province", "west_area")})
 
 
 def mechanism_matrix(lang: str = "en") -> pd.DataFrame:

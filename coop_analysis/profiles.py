@@ -22,7 +22,7 @@ from coop_analysis.datasets import (
     load_provinces,
     load_sources,
 )
-from coop_analysis.overview import flows, mechanism_matrix, mechanism_table, pair_coverage
+from coop_analysis.overview import flows, mechanism_matrix, mechanism_table, pair_coverage, pairs_table
 from coop_analysis.periods import sort_events
 from coop_analysis.regions import resolve_province
 from coop_analysis.schemas import LIST_SEP
@@ -44,12 +44,14 @@ __all__ = [
     "mechanism_table",
     "organizations_table",
     "pair_coverage",
+    "pairs_table",
     "partner_table",
     "provinces_with_records",
     "region_flows",
     "region_profile",
     "short_label",
     "source_list",
+    "source_title",
     "sources_table",
     "timeline",
 ]
@@ -263,26 +265,23 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
 def event_place(place_zh: object, province: object, lang: str = "en") -> str:
     """Where an event happened, for a reader of ``lang``.
 
-    The place as the source names it, with its province in English reports:
-    ``石嘴山市, Ningxia``; a place that is the province itself becomes its name
-    (上海 → ``Shanghai``, 浙江省 → ``Zhejiang``; ``上海``/``浙江省`` stay in Chinese
-    reports). Without a place, the province alone; without either, ``""``.
+    Chinese reports show the place as the source names it (without one, the
+    province). English reports show it in English with its province
+    (:func:`coop_analysis.regions.place_name_en`: 石嘴山市 → ``Shizuishan, Ningxia``,
+    阿里地区札达县 → ``Ali Prefecture and Zhada County, Tibet``); a place that is
+    the province itself, or only names it (上海, 浙江省, 上海科创中心 → ``Shanghai``),
+    becomes the province's name. Without either, ``""``.
     """
-    from coop_analysis.errors import UnknownRegionError
-    from coop_analysis.regions import province_names
+    from coop_analysis.regions import place_name_en, province_names
 
     place = place_zh if isinstance(place_zh, str) else ""
     prov = province if isinstance(province, str) else ""
     if lang == "zh":
         return place or (province_names("zh").get(prov, prov) if prov else "")
-    if not place:
+    english = place_name_en(place)
+    if not english or english == prov:
         return prov
-    try:
-        if str(resolve_province(place, suggest=False)["name_en"]) == prov:  # a city: no suggestions needed
-            return prov
-    except UnknownRegionError:
-        pass
-    return f"{place}, {prov}" if prov else place
+    return f"{english}, {prov}" if prov else english
 
 
 def timeline(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
@@ -409,8 +408,9 @@ _ROLES = {
 
 
 def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
-    """Organizations taking part in the province's initiatives: name, type, province
-    (where based), side (``role`` in participants.csv)."""
+    """Organizations taking part in the province's initiatives: ``name`` (in ``lang``),
+    in English reports also ``name_zh`` (the official Chinese name), ``type``,
+    ``province`` (where based), ``role`` (the side, from participants.csv)."""
     import pandas as pd
 
     from coop_analysis.regions import province_names
@@ -422,9 +422,10 @@ def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFram
     for oid in o["org_id"]:
         mine = dict.fromkeys(parts.loc[parts["participant"] == oid, "role"])
         roles.append(("、" if lang == "zh" else ", ").join(_ROLES[r][1 if lang == "zh" else 0] for r in mine))
+    columns = {"name": o["name_zh"]} if lang == "zh" else {"name": o["name_en"], "name_zh": o["name_zh"]}
     return pd.DataFrame(
-        {
-            "name": o["name_zh"] if lang == "zh" else o["name_en"] + " (" + o["name_zh"] + ")",
+        columns
+        | {
             "type": o["type"].map(lambda t: _ORG_TYPES_ZH.get(t, t) if lang == "zh" else t.replace("_", " ")),
             "province": o["province"].map(lambda p: names.get(p, "") if isinstance(p, str) else ""),
             "role": roles,
@@ -432,40 +433,67 @@ def organizations_table(profile: RegionProfile, lang: str = "en") -> pd.DataFram
     ).astype("string")
 
 
-def sources_table(profile: RegionProfile) -> pd.DataFrame:
-    """Provenance of every number in the report: fact id, the figure as written, the quote, the source."""
+def source_title(source: object, lang: str = "en") -> str:
+    """A source's title for readers (a row of :func:`coop_analysis.datasets.load_sources`):
+    its English title in English reports, else (and in Chinese ones) its own title."""
+    title_en = getattr(source, "title_en", "")
+    if lang == "en" and isinstance(title_en, str) and title_en:
+        return title_en
+    return str(source.title)  # type: ignore[attr-defined]
+
+
+def _published(published: str, estimated: bool, lang: str) -> str:
+    from coop_analysis.wording import format_date
+    from coop_analysis.periods import precision_of
+
+    text = format_date(published, precision_of(published), lang)
+    if estimated:
+        text += "（估计）" if lang == "zh" else " (estimated)"
+    return text
+
+
+def sources_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """Provenance of every number in the report: ``fact_id``, ``raw`` (the figure as
+    written), ``quote`` (the source's sentence) and ``source`` (its title, see
+    :func:`source_title`; the source's id is in the facts' CSV, not here)."""
     import pandas as pd
 
-    titles = dict(zip(profile.sources["doc_id"], profile.sources["title"], strict=True))
+    titles = {s.doc_id: source_title(s, lang) for s in profile.sources.itertuples(index=False)}
     f = profile.facts
     return pd.DataFrame(
-        {
-            "fact_id": f["fact_id"],
-            "raw": f["raw"],
-            "quote": f["quote"],
-            "source": f["doc_id"].map(lambda d: f"{titles.get(d, '')} [{d}]"),
-        }
+        {"fact_id": f["fact_id"], "raw": f["raw"], "quote": f["quote"], "source": f["doc_id"].map(titles)}
     ).astype("string")
 
 
-def source_list(profile: RegionProfile) -> pd.DataFrame:
-    """Every source the report draws on (initiatives, events and facts alike): ``source``
-    (title and id), ``published`` (as the metadata says; ``(estimated)`` when it is an
-    estimate), ``initiatives`` and ``facts`` (how many of the report's come from it)."""
+def source_list(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
+    """Every source the report draws on (initiatives, events and facts alike).
+
+    Columns: ``source`` (its title, see :func:`source_title`), in English reports
+    ``title_zh`` (the title as published), ``publisher`` (as the metadata gives it;
+    ``unknown``/``不详`` when not known), ``published`` (as precise as the metadata:
+    ``Apr 2025 (estimated)``, ``2025年4月（估计）``), ``initiatives`` and ``facts``
+    (how many of the report's come from it). Source ids stay out of the text readers
+    see (they are in the facts' CSV).
+    """
     import pandas as pd
 
+    from coop_analysis.wording import check_lang
+
+    check_lang(lang)
     s = profile.sources
-    return pd.DataFrame(
-        {
-            "source": s["title"] + " [" + s["doc_id"] + "]",
-            "published": [
-                p + (" (estimated)" if est else "")
-                for p, est in zip(s["published"], s["date_is_estimate"], strict=True)
-            ],
-            "initiatives": [int((profile.initiatives["doc_id"] == d).sum()) for d in s["doc_id"]],
-            "facts": [int((profile.facts["doc_id"] == d).sum()) for d in s["doc_id"]],
-        }
-    ).astype({"source": "string", "published": "string", "initiatives": "int64", "facts": "int64"})
+    unknown = "不详" if lang == "zh" else "unknown"
+    columns = {"source": [source_title(r, lang) for r in s.itertuples(index=False)]}
+    if lang == "en":
+        columns["title_zh"] = list(s["title"])
+    columns |= {
+        "publisher": [p if isinstance(p, str) and p and p != "unknown" else unknown for p in s["publisher"]],
+        "published": [_published(p, bool(e), lang) for p, e in zip(s["published"], s["date_is_estimate"], strict=True)],
+        "initiatives": [int((profile.initiatives["doc_id"] == d).sum()) for d in s["doc_id"]],
+        "facts": [int((profile.facts["doc_id"] == d).sum()) for d in s["doc_id"]],
+    }
+    frame = pd.DataFrame(columns, index=range(len(s)))
+    return frame.astype({c: "string" for c in columns if c not in ("initiatives", "facts")}
+                        | {"initiatives": "int64", "facts": "int64"})  # fmt: skip
 
 
 def region_flows(profile: RegionProfile) -> pd.DataFrame:

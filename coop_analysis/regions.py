@@ -18,10 +18,12 @@ __all__ = [
     "find_places",
     "official_partners",
     "place_matches",
+    "place_name_en",
     "place_short_forms",
     "province_names",
     "resolve_place",
     "resolve_province",
+    "romanize",
 ]
 
 _SUFFIXES = ("省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区")
@@ -341,3 +343,132 @@ def find_places(text: str) -> pd.DataFrame:
             "province_en": "string",
         }
     )
+
+
+# ----------------------------------------------------------------------------- English place names
+
+#: Generic words ending a place name and their English, longest first (a city needs none: 石嘴山市 → Shizuishan).
+_GENERIC_EN = (
+    ("自治州", "Prefecture"), ("自治县", "County"), ("自治旗", "Banner"), ("特别行政区", ""), ("地区", "Prefecture"),
+    ("新区", "New Area"), ("县", "County"), ("区", "District"), ("旗", "Banner"), ("盟", "League"), ("州", "Prefecture"),
+    ("市", ""),
+)  # fmt: skip
+_PUNCT_EN = str.maketrans({"（": " (", "）": ")", "、": ", ", "，": ", ", "；": "; ", "：": ": ", "·": " "})
+
+
+def _word(syllables: list[str]) -> str:
+    """Toneless syllables as one capitalised word, with an apostrophe before a, o or e (Xi'an)."""
+    word = "".join(("'" + s if i and s[:1] in "aoe" else s) for i, s in enumerate(syllables))
+    return word[:1].upper() + word[1:]
+
+
+def romanize(text: str) -> str:
+    """Hanyu Pinyin of ``text`` as a place name is written in English: each run of Chinese
+    characters one capitalised word without tones, an apostrophe where a syllable starting
+    with a, o or e would join the one before (西安 → ``Xi'an``, 噶尔 → ``Ga'er``); other
+    characters are kept, Chinese punctuation becomes its English form.
+
+    The fallback for a name without an English form in the reference tables
+    (see :func:`place_name_en`); pypinyin picks each character's reading in context
+    (重庆 → ``Chongqing``, 朝阳区 → ``Chaoyang``); a reading it gets wrong stays wrong
+    (闵行 → ``Minxing``, not Minhang).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    words: list[str] = []
+    for piece in re.split(r"([\u3400-\u9fff]+)", str(text)):
+        if piece:
+            words.append(
+                _word(lazy_pinyin(piece, style=Style.NORMAL)) if _is_han(piece) else piece.translate(_PUNCT_EN)
+            )
+    text_en = ""
+    for word in words:  # a space between two romanised words
+        if text_en and text_en[-1].isalnum() and word[:1].isalnum():
+            text_en += " "
+        text_en += word
+    return re.sub(r"\s+", " ", text_en).strip()
+
+
+def _english_names() -> dict[str, str]:
+    return _english_names_for(table_version("provinces"), table_version("pairings"))
+
+
+@cache
+def _english_names_for(*versions: str) -> dict[str, str]:
+    """Chinese name → English name, from the reference tables that give both (provinces; the
+    prefectures and cities of the official pairings)."""
+    names: dict[str, str] = {}
+    for row in load_provinces().itertuples(index=False):
+        names[row.name_zh] = names[row.short_zh] = row.name_en
+    pairs = load_pairings()
+    for zh, en in (("west_area_zh", "west_area_en"), ("supporter_city_zh", "supporter_city_en")):
+        for name_zh, name_en in zip(pairs[zh], pairs[en], strict=True):
+            if isinstance(name_zh, str) and name_zh and isinstance(name_en, str) and name_en:
+                names[name_zh] = name_en
+    return names
+
+
+def _gazetteer_name_en(name: str, short: str = "", parent_short: str = "") -> str:
+    """English form of one gazetteer name: the reference tables' English, else its
+    romanised stem and the English of its generic word (札达县 → ``Zhada County``,
+    黔东南苗族侗族自治州 → ``Qiandongnan Prefecture``, 成都东部新区 → ``Chengdu Dongbu New Area``).
+    Readings come from the whole name, so the generic word gives context (朝阳区 → ``Chaoyang``)."""
+    from pypinyin import Style, lazy_pinyin
+
+    known = _english_names()
+    if name in known:
+        return known[name]
+    generic, english = next(((g, e) for g, e in _GENERIC_EN if name.endswith(g) and len(name) > len(g)), ("", ""))
+    # an autonomous division's stem is its short name, without the ethnic names
+    stem = short if generic.startswith("自治") and short and short != name else name[: len(name) - len(generic)]
+    if not _is_han(name) or not name.startswith(stem):
+        return f"{romanize(stem)} {english}".strip()
+    syllables = lazy_pinyin(name, style=Style.NORMAL)
+    cut = len(parent_short) if parent_short and stem.startswith(parent_short) and stem != parent_short else 0
+    head = (known.get(parent_short) or _word(syllables[:cut])) if cut else ""
+    words = " ".join(w for w in (head, _word(syllables[cut : len(stem)])) if w)
+    return f"{words} {english}" if english else words
+
+
+def place_name_en(text: str) -> str:
+    """A place as the source names it (Chinese), in English.
+
+    A province gives its English name (上海, 浙江省 → ``Shanghai``, ``Zhejiang``).
+    Otherwise every gazetteer name found in the text (:func:`place_matches`) in
+    English, joined (阿里地区札达县、日土县 → ``Ali Prefecture, Zhada County and Ritu
+    County``): the English the reference tables give (provinces; prefectures and
+    cities of the official pairings: ``Ali Prefecture``), else the name romanised
+    (:func:`romanize`) with its generic word in English (石嘴山市 → ``Shizuishan``).
+    Words around the names (a venue: 佛山大学 → ``Foshan``) are left out; a text with
+    no known name at all is romanised whole. ``""`` for an empty text.
+    """
+    text = str(text).strip() if isinstance(text, str) else ""
+    if not text:
+        return ""
+    try:
+        return str(resolve_province(text, suggest=False)["name_en"])
+    except UnknownRegionError:
+        pass
+    places = load_places()
+    rows = {place: pos for pos, place in reversed(list(enumerate(places["place_zh"])))}
+    names: list[str] = []
+    for name, _start, _end, meaning in place_matches(text):
+        if meaning.level == "province":
+            english = str(meaning.province_en)
+        elif meaning.canonical in rows:
+            row = places.iloc[rows[meaning.canonical]]
+            parent = row["parent_zh"] if isinstance(row["parent_zh"], str) else ""
+            parent_short = _place_short(parent) if parent else ""
+            english = _gazetteer_name_en(str(meaning.canonical), str(row["short_zh"]), parent_short)
+        else:  # a name of several places: as written
+            english = _gazetteer_name_en(name)
+        if english not in names:
+            names.append(english)
+    if not names:
+        return romanize(text)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _place_short(name: str) -> str:
+    hits = _place_lookup().get(name)
+    return str(load_places().iloc[hits[0]]["short_zh"]) if hits else name

@@ -1,8 +1,11 @@
-"""Shared fixtures: a private copy of the project's data for tests that break it."""
+"""Shared fixtures: a private copy of the project's data for tests that break it; the built site."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,3 +35,45 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def files_under(folder: Path) -> list[str]:
     """Every file under ``folder``, as sorted relative paths (for tests that check what was written)."""
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def build_site(out: Path) -> Path:
+    """Every report with records and the overview, in English and Chinese, built into ``out``."""
+    from coop_analysis import reports
+
+    for lang in reports.LANGS:
+        result = reports.build_reports(lang=lang, out=out, jobs=2, progress=False)
+        assert result.failed == [], result.failed
+    return out
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    import fcntl
+
+    with open(lock, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site (:func:`build_site`) built once per test run, shared by every module that reads
+    built pages — across pytest-xdist workers too (the first builds, the others wait for it).
+    ``COOP_PAGES_DIR`` names a finished build to use instead."""
+    given = os.environ.get("COOP_PAGES_DIR")
+    if given:
+        return Path(given)
+    if not os.environ.get("PYTEST_XDIST_WORKER") or os.name != "posix":
+        return build_site(tmp_path_factory.mktemp("site"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, common to its workers
+    out, done = shared / "built-site", shared / "built-site.done"
+    with _exclusive(shared / "built-site.lock"):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)  # what a failed attempt left
+            build_site(out)
+            done.touch()
+    return out

@@ -63,3 +63,16 @@ def test_subject_and_partner_labels_of_shipped_facts() -> None:
     assert labels.fact_partner_label(facts["F001"], "Gansu", "en") == "Shandong"
     assert labels.fact_partner_label(facts["F001"], "Shandong", "en") == "Gansu"  # seen from the partner
     assert labels.fact_partner_label(facts["F004"], "Ningxia", "zh") == "欧洲客户"
+
+
+def test_area_label_joins_prefectures_in_the_readers_language() -> None:
+    zh, en = (
+        "伊犁哈萨克自治州; 克孜勒苏柯尔克孜自治州",
+        "Ili Kazakh Autonomous Prefecture; Kizilsu Kirghiz Autonomous Prefecture",
+    )
+    assert labels.area_label(zh, en, "zh") == "伊犁哈萨克自治州、克孜勒苏柯尔克孜自治州"
+    assert labels.area_label(zh, en, "en") == (
+        "Ili Kazakh Autonomous Prefecture and Kizilsu Kirghiz Autonomous Prefecture"
+    )
+    assert labels.area_label("拉萨市", "Lhasa", "en") == "Lhasa"
+    assert labels.area_label("", pd.NA, "en") == labels.area_label("", "", "zh") == ""

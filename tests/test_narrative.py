@@ -107,6 +107,22 @@ def test_table_shows_every_row_and_full_cells_left_aligned() -> None:
     assert "NA&gt;" not in typed._repr_html_() and "<NA>" not in repr(typed)
 
 
+def test_chinese_originals_are_marked_on_english_pages_and_escaped() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"name": ["Gansu Agricultural University", "<b>x</b>"], "name_zh": ["甘肃农业大学", "<b>甘</b>"],
+         "type": ["大学", "university"], "quote": ["", "原句"]}
+    )  # fmt: skip
+    html = narrative.show(frame, "en")._repr_html_()
+    assert '<td style="text-align:left" lang="zh">甘肃农业大学</td>' in html
+    assert '<td style="text-align:left" lang="zh">&lt;b&gt;甘&lt;/b&gt;</td>' in html and "<b>" not in html
+    assert '<td style="text-align:left" lang="zh">原句</td>' in html
+    assert html.count('lang="zh"') == 3  # "type" is no original: not marked; an empty quote neither
+    assert 'lang="zh"' not in narrative.show(frame, "zh")._repr_html_()
+    assert 'lang="zh"' not in narrative.show(frame, "en", hide=["name_zh", "quote"])._repr_html_()
+
+
 def test_show_gives_a_note_for_an_empty_table() -> None:
     import pandas as pd
 
@@ -137,7 +153,8 @@ def test_every_report_table_has_readers_headers_in_both_languages() -> None:
         profiles.organizations_table(profile),
         profiles.timeline(profile),
         profiles.sources_table(profile),
-        profiles.pair_coverage(),
+        profiles.source_list(profile),
+        profiles.pairs_table(),
     ]
     for table in tables:
         assert set(table.columns) <= set(narrative.HEADERS), set(table.columns) - set(narrative.HEADERS)

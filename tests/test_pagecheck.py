@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from coop_analysis.pagecheck import check_page
+from pathlib import Path
+
+from coop_analysis.pagecheck import check_page, check_site
+from coop_analysis.pages import iter_pages
 
 
 def _page(lang: str, body: str) -> str:
@@ -42,3 +45,14 @@ def test_each_kind_of_problem_is_named():
         "English in Chinese text: 'Each fact with the figure as written' in 'Each fact with the figure as written.'"
     ]
     assert check_page("<html><body>x</body></html>") == ["the page declares lang='', expected 'en' or 'zh'"]
+
+
+def test_every_built_page_reads_in_one_language_without_internals(built_site: Path) -> None:
+    """The whole site as built (conftest.built_site): English and Chinese reports, overviews, index."""
+    found = list(iter_pages(built_site))
+    langs = {p.parent.name for p in found}
+    assert {"en", "zh"} <= langs and sum(p.parent.name == "zh" for p in found) >= 10, found
+    problems = [
+        f"{page.relative_to(built_site)}: {problem}" for page, ps in check_site(found).items() for problem in ps
+    ]
+    assert problems == [], f"{len(problems)} problems, the first:\n" + "\n".join(problems[:20])

@@ -20,7 +20,6 @@ with the reason when either is missing. ``.ci/run`` installs both.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -100,19 +99,9 @@ async () => {
 """
 
 
-def _build(out: Path) -> Path:
-    for lang in reports.LANGS:
-        result = reports.build_reports(lang=lang, out=out, jobs=2, progress=False)
-        assert result.failed == [], result.failed
-    return out
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    given = os.environ.get("COOP_PAGES_DIR")
-    if given:
-        return Path(given)
-    return _build(tmp_path_factory.mktemp("site"))
+def site(built_site: Path) -> Path:
+    return built_site  # conftest.built_site: built once per run, shared with test_pagecheck.py
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -216,7 +218,58 @@ def test_sources_table_quotes_every_fact() -> None:
     assert list(table["fact_id"]) == list(profile.facts["fact_id"])
     for raw, quote in zip(table["raw"], table["quote"], strict=True):
         assert raw in quote
-    assert table["source"].str.contains(r"\[.+\]$").all()
+    # the source's title in the reader's language; its id is for the CSV and link targets, not the text
+    assert set(table["source"]) == {"East–West science and technology cooperation keeps bearing fruit"}
+    assert set(profiles.sources_table(profile, "zh")["source"]) == {"持续推动东西部科技合作开新花 结硕果"}
+
+
+def test_source_list_reads_in_the_report_language_without_ids() -> None:
+    profile = profiles.region_profile("Ningxia")
+    en, zh = profiles.source_list(profile, "en"), profiles.source_list(profile, "zh")
+    assert en.iloc[0][["source", "title_zh", "publisher", "published"]].tolist() == [
+        "East–West science and technology cooperation keeps bearing fruit",
+        "持续推动东西部科技合作开新花 结硕果",
+        "unknown",
+        "Apr 2025 (estimated)",
+    ]
+    assert zh.iloc[0][["source", "publisher", "published"]].tolist() == [
+        "持续推动东西部科技合作开新花 结硕果", "不详", "2025年4月（估计）"
+    ]  # fmt: skip
+    assert "title_zh" not in zh.columns
+    for table in (en, zh, profiles.sources_table(profile, "en")):
+        assert not table.astype(str).apply(lambda c: c.str.contains("000_f2e234c30898f6af")).any().any()
+
+
+def test_a_source_without_an_english_title_shows_its_own() -> None:
+    row = pd.Series({"title": "标题", "title_en": ""})
+    assert profiles.source_title(row, "en") == "标题" and profiles.source_title(row, "zh") == "标题"
+    assert profiles.source_title(pd.Series({"title": "标题", "title_en": "Title"}), "en") == "Title"
+
+
+def test_organizations_keep_their_chinese_name_beside_the_english_one() -> None:
+    profile = profiles.region_profile("Ningxia")
+    en, zh = profiles.organizations_table(profile, "en"), profiles.organizations_table(profile, "zh")
+    assert list(en.columns) == ["name", "name_zh", "type", "province", "role"]
+    assert list(zh.columns) == ["name", "type", "province", "role"]
+    assert list(en["name_zh"]) == list(zh["name"]) == list(profile.organizations["name_zh"])
+    assert not en["name"].str.contains(r"[\u4e00-\u9fff]").any()
+
+
+def test_pairs_table_reads_in_each_language() -> None:
+    cov = profiles.pair_coverage()
+    en, zh = profiles.pairs_table("en"), profiles.pairs_table("zh")
+    assert len(en) == len(zh) == len(cov) and "pair_id" not in en.columns
+    assert set(en["kind"]) == {"East–West cooperation pair (2021)", "counterpart support"}
+    assert set(zh["kind"]) == {"东西部协作结对（2021年）", "对口支援"}
+    names = load_provinces().set_index("name_en")["short_zh"]
+    assert list(zh["east_province"]) == list(cov["east_province"].map(names))
+    jiangsu = (cov["east_province"] == "Jiangsu") & (cov["west_province"] == "Xinjiang")
+    assert zh.loc[jiangsu, "west_area"].item() == "伊犁哈萨克自治州、克孜勒苏柯尔克孜自治州"
+    assert en.loc[jiangsu, "west_area"].item() == (
+        "Ili Kazakh Autonomous Prefecture and Kizilsu Kirghiz Autonomous Prefecture"
+    )
+    cells = " ".join(zh[["kind", "east_province", "west_province", "west_area"]].to_numpy().ravel())
+    assert not re.search(r"[A-Za-z_;|]", cells), cells
 
 
 @pytest.mark.parametrize("region", ["Ningxia", "Shanghai"])
@@ -235,13 +288,16 @@ def test_tables_are_strings_and_never_empty_cells_as_nan(region: str) -> None:
     [
         ("上海", "Shanghai", "en", "Shanghai"),
         ("浙江省", "Zhejiang", "en", "Zhejiang"),
-        ("石嘴山市", "Ningxia", "en", "石嘴山市, Ningxia"),
-        ("上海科创中心（人才大厦）", "Shanghai", "en", "上海科创中心（人才大厦）, Shanghai"),
+        ("石嘴山市", "Ningxia", "en", "Shizuishan, Ningxia"),
+        ("上海科创中心（人才大厦）", "Shanghai", "en", "Shanghai"),  # a venue in Shanghai
+        ("阿里地区札达县、日土县", "Tibet", "en", "Ali Prefecture, Zhada County and Ritu County, Tibet"),
+        ("宁波", "Zhejiang", "en", "Ningbo, Zhejiang"),
         (pd.NA, "Ningxia", "en", "Ningxia"),
         (pd.NA, pd.NA, "en", ""),
         ("上海", "Shanghai", "zh", "上海"),
         (pd.NA, "Ningxia", "zh", "宁夏"),
-        ("佛山大学", pd.NA, "en", "佛山大学"),
+        ("佛山大学", pd.NA, "en", "Foshan"),
+        ("佛山大学", "Guangdong", "zh", "佛山大学"),
     ],
 )
 def test_event_place_names_the_province_for_english_readers(place, province, lang, shown) -> None:
@@ -254,8 +310,10 @@ def test_timeline_places_follow_the_events_table() -> None:
     assert list(table["event_id"]) == list(profile.events["event_id"])
     events = profile.events
     for place, zh, prov in zip(table["place"], events["place_zh"], events["province"], strict=True):
-        if isinstance(zh, str) and isinstance(prov, str) and zh != "上海":
-            assert place.endswith(f", {prov}")
+        if isinstance(zh, str) and isinstance(prov, str):
+            assert place == prov or place.endswith(f", {prov}")
+            assert not re.search(r"[\u4e00-\u9fff]", place)
+    assert "Shizuishan, Ningxia" in set(table["place"])
 
 
 def test_timeline_reads_in_the_report_language() -> None:

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coop_analysis import UnknownRegionError, find_places, official_partners, resolve_place, resolve_province
+from coop_analysis.regions import place_name_en, romanize
 
 
 @pytest.mark.parametrize(
@@ -168,3 +169,41 @@ def test_resolve_province_without_suggestions() -> None:
         resolve_province("宁厦", suggest=False)
     assert err.value.suggestions == []
     assert resolve_province("宁夏", suggest=False)["name_en"] == "Ningxia"
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("西安", "Xi'an"),  # an apostrophe where a syllable starting with a, o or e joins the one before
+        ("噶尔", "Ga'er"),
+        ("重庆", "Chongqing"),  # readings in context
+        ("上海科创中心（人才大厦）", "Shanghaikechuangzhongxin (Rencaidasha)"),
+        ("ABC路", "ABC Lu"),
+        ("", ""),
+    ],
+)
+def test_romanize(text: str, english: str) -> None:
+    assert romanize(text) == english
+
+
+@pytest.mark.parametrize(
+    ("place", "english"),
+    [
+        ("上海", "Shanghai"),  # a province: its English name
+        ("浙江省", "Zhejiang"),
+        ("阿里地区", "Ali Prefecture"),  # the English the pairings table gives
+        ("昌吉回族自治州", "Changji Hui Autonomous Prefecture"),
+        ("石嘴山市", "Shizuishan"),  # no English in the reference tables: romanised, a city without "City"
+        ("札达县", "Zhada County"),  # the generic word in English
+        ("朝阳区", "Chaoyang District"),  # read with its generic word (朝阳 alone reads zhaoyang)
+        ("黔东南", "Qiandongnan Prefecture"),  # an autonomous prefecture by its short name
+        ("大通回族土族自治县", "Datong County"),
+        ("成都东部新区", "Chengdu Dongbu New Area"),  # its parent city's name, then the rest
+        ("阿里地区札达县、日土县、噶尔县", "Ali Prefecture, Zhada County, Ritu County and Ga'er County"),
+        ("佛山大学", "Foshan"),  # the words around a place are left out
+        ("某某会议中心", "Moumouhuiyizhongxin"),  # no known place at all: romanised whole
+        ("", ""),
+    ],
+)
+def test_place_name_en(place: str, english: str) -> None:
+    assert place_name_en(place) == english
