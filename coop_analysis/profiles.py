@@ -268,7 +268,7 @@ def event_place(place_zh: object, province: object, lang: str = "en") -> str:
     Chinese reports show the place as the source names it (without one, the
     province). English reports show it in English with its province
     (:func:`coop_analysis.regions.place_name_en`: 石嘴山市 → ``Shizuishan, Ningxia``,
-    阿里地区札达县 → ``Ali Prefecture and Zhada County, Tibet``); a place that is
+    阿里地区札达县 → ``Ali Prefecture and Zanda County, Tibet``); a place that is
     the province itself, or only names it (上海, 浙江省, 上海科创中心 → ``Shanghai``),
     becomes the province's name. Without either, ``""``.
     """

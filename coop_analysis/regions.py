@@ -371,7 +371,7 @@ def romanize(text: str) -> str:
     The fallback for a name without an English form in the reference tables
     (see :func:`place_name_en`); pypinyin picks each character's reading in context
     (重庆 → ``Chongqing``, 朝阳区 → ``Chaoyang``); a reading it gets wrong stays wrong
-    (闵行 → ``Minxing``, not Minhang).
+    (长治 → ``Zhangzhi``, not Changzhi; the project's tables give 闵行区 as Minhang District).
     """
     from pypinyin import Style, lazy_pinyin
 
@@ -390,21 +390,37 @@ def romanize(text: str) -> str:
 
 
 def _english_names() -> dict[str, str]:
-    return _english_names_for(table_version("provinces"), table_version("pairings"))
+    tables = ("provinces", "pairings", "places", "participants", "organizations")
+    return _english_names_for(*(table_version(t) for t in tables))
 
 
 @cache
 def _english_names_for(*versions: str) -> dict[str, str]:
-    """Chinese name → English name, from the reference tables that give both (provinces; the
-    prefectures and cities of the official pairings)."""
+    """Chinese name → English name, from the tables that give both: provinces; the
+    prefectures and cities of the official pairings; then the curated data's English for
+    a gazetteer place — a city taking part in an initiative (participants.csv: 札达县 →
+    ``Zanda County``, 闵行区 → ``Minhang District``) or an organization that is one
+    (成都东部新区 → ``Chengdu Eastern New Area``)."""
+    from coop_analysis.datasets import load_organizations, load_participants
+
     names: dict[str, str] = {}
     for row in load_provinces().itertuples(index=False):
         names[row.name_zh] = names[row.short_zh] = row.name_en
     pairs = load_pairings()
-    for zh, en in (("west_area_zh", "west_area_en"), ("supporter_city_zh", "supporter_city_en")):
-        for name_zh, name_en in zip(pairs[zh], pairs[en], strict=True):
+    pairs_en = [(pairs[zh], pairs[en]) for zh, en in (("west_area_zh", "west_area_en"),
+                                                      ("supporter_city_zh", "supporter_city_en"))]  # fmt: skip
+    parts = load_participants()
+    cities = parts[parts["participant_type"] == "city"]
+    orgs = load_organizations()
+    orgs = orgs[orgs["name_zh"].isin(set(load_places()["place_zh"]))]
+    for zh_names, en_names in [
+        *pairs_en,
+        (cities["participant"], cities["label_en"]),
+        (orgs["name_zh"], orgs["name_en"]),
+    ]:
+        for name_zh, name_en in zip(zh_names, en_names, strict=True):
             if isinstance(name_zh, str) and name_zh and isinstance(name_en, str) and name_en:
-                names[name_zh] = name_en
+                names.setdefault(name_zh, name_en)
     return names
 
 
@@ -435,9 +451,10 @@ def place_name_en(text: str) -> str:
 
     A province gives its English name (上海, 浙江省 → ``Shanghai``, ``Zhejiang``).
     Otherwise every gazetteer name found in the text (:func:`place_matches`) in
-    English, joined (阿里地区札达县、日土县 → ``Ali Prefecture, Zhada County and Ritu
-    County``): the English the reference tables give (provinces; prefectures and
-    cities of the official pairings: ``Ali Prefecture``), else the name romanised
+    English, joined (阿里地区札达县、日土县 → ``Ali Prefecture, Zanda County and Rutog
+    County``): the English the project's tables give (provinces; prefectures and
+    cities of the official pairings: ``Ali Prefecture``; a city or an organization
+    that is a place in the curated data: ``Zanda County``), else the name romanised
     (:func:`romanize`) with its generic word in English (石嘴山市 → ``Shizuishan``).
     Words around the names (a venue: 佛山大学 → ``Foshan``) are left out; a text with
     no known name at all is romanised whole. ``""`` for an empty text.

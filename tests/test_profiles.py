@@ -290,7 +290,7 @@ def test_tables_are_strings_and_never_empty_cells_as_nan(region: str) -> None:
         ("浙江省", "Zhejiang", "en", "Zhejiang"),
         ("石嘴山市", "Ningxia", "en", "Shizuishan, Ningxia"),
         ("上海科创中心（人才大厦）", "Shanghai", "en", "Shanghai"),  # a venue in Shanghai
-        ("阿里地区札达县、日土县", "Tibet", "en", "Ali Prefecture, Zhada County and Ritu County, Tibet"),
+        ("阿里地区札达县、日土县", "Tibet", "en", "Ali Prefecture, Zanda County and Rutog County, Tibet"),
         ("宁波", "Zhejiang", "en", "Ningbo, Zhejiang"),
         (pd.NA, "Ningxia", "en", "Ningxia"),
         (pd.NA, pd.NA, "en", ""),

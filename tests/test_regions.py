@@ -193,13 +193,16 @@ def test_romanize(text: str, english: str) -> None:
         ("浙江省", "Zhejiang"),
         ("阿里地区", "Ali Prefecture"),  # the English the pairings table gives
         ("昌吉回族自治州", "Changji Hui Autonomous Prefecture"),
-        ("石嘴山市", "Shizuishan"),  # no English in the reference tables: romanised, a city without "City"
-        ("札达县", "Zhada County"),  # the generic word in English
+        ("札达县", "Zanda County"),  # a city taking part in an initiative (participants.csv)
+        ("闵行区", "Minhang District"),  # (pypinyin alone reads it Minxing)
+        ("成都东部新区", "Chengdu Eastern New Area"),  # an organization that is a place (organizations.csv)
+        ("石嘴山市", "Shizuishan"),  # no English in the tables: romanised, a city without "City"
+        ("噶尔县日土县", "Gar County and Rutog County"),
+        ("措勤县", "Cuoqin County"),  # the generic word in English
         ("朝阳区", "Chaoyang District"),  # read with its generic word (朝阳 alone reads zhaoyang)
         ("黔东南", "Qiandongnan Prefecture"),  # an autonomous prefecture by its short name
         ("大通回族土族自治县", "Datong County"),
-        ("成都东部新区", "Chengdu Dongbu New Area"),  # its parent city's name, then the rest
-        ("阿里地区札达县、日土县、噶尔县", "Ali Prefecture, Zhada County, Ritu County and Ga'er County"),
+        ("阿里地区札达县、日土县、噶尔县", "Ali Prefecture, Zanda County, Rutog County and Gar County"),
         ("佛山大学", "Foshan"),  # the words around a place are left out
         ("某某会议中心", "Moumouhuiyizhongxin"),  # no known place at all: romanised whole
         ("", ""),
@@ -207,3 +210,10 @@ def test_romanize(text: str, english: str) -> None:
 )
 def test_place_name_en(place: str, english: str) -> None:
     assert place_name_en(place) == english
+
+
+def test_a_romanised_name_keeps_its_parent_citys_name_apart() -> None:
+    from coop_analysis.regions import _gazetteer_name_en
+
+    assert _gazetteer_name_en("石嘴山东部新区", "东部新区", "石嘴山") == "Shizuishan Dongbu New Area"
+    assert _gazetteer_name_en("邯郸县", "邯郸", "邯郸") == "Handan County"
