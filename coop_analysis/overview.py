@@ -90,8 +90,8 @@ def pairs_table(lang: str = "en") -> pd.DataFrame:
     prefectures, :func:`coop_analysis.labels.area_label`), ``initiatives``, ``firm_links``,
     ``covered``. Pair ids stay out (they are in pairings.csv)."""
     from coop_analysis.labels import area_label
-    from coop_analysis.wording import check_lang, pairing_label
     from coop_analysis.regions import province_names
+    from coop_analysis.wording import check_lang, pairing_label
 
     check_lang(lang)
     cov = pair_coverage()

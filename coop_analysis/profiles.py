@@ -443,8 +443,8 @@ def source_title(source: object, lang: str = "en") -> str:
 
 
 def _published(published: str, estimated: bool, lang: str) -> str:
-    from coop_analysis.wording import format_date
     from coop_analysis.periods import precision_of
+    from coop_analysis.wording import format_date
 
     text = format_date(published, precision_of(published), lang)
     if estimated:
