@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 
 from coop_analysis.errors import PeriodError
@@ -47,7 +46,6 @@ __all__ = [
 
 #: Precisions, finest first (their order breaks ties between windows that start on the same day).
 PRECISIONS = ("day", "early_month", "end_month", "month", "year")
-_FORM = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _RANK = {"day": 0, "month": 1, "year": 2}
 
 
@@ -64,15 +62,15 @@ def _missing(value: object) -> bool:
 
 
 def _parts(date: object) -> tuple[int, int | None, int | None]:
-    m = _FORM.match(date) if isinstance(date, str) else None
-    if m is None:
-        raise PeriodError(f"expected an ISO date YYYY, YYYY-MM or YYYY-MM-DD, got {date!r}")
-    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
-    if month is not None and not 1 <= month <= 12:
-        raise PeriodError(f"{date!r}: month {month} is not 01–12")
-    if day is not None and not 1 <= day <= calendar.monthrange(year, month or 1)[1]:
-        raise PeriodError(f"{date!r}: day {day} does not exist in {year}-{month:02d}")
-    return year, month or None, day or None
+    """Year, month and day of a partial ISO date, checked as the tables' schemas check dates
+    (:func:`coop_analysis.schemas.date_problem`: one calendar rule, one wording)."""
+    from coop_analysis.schemas import date_problem
+
+    problem = date_problem(date)
+    if problem is not None:
+        raise PeriodError(f"{date!r}: {problem}")
+    year, *rest = (int(p) for p in str(date).split("-"))
+    return year, rest[0] if rest else None, rest[1] if len(rest) > 1 else None
 
 
 def precision_of(date: str) -> str:

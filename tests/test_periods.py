@@ -36,9 +36,11 @@ def test_date_window(date: str, precision: str | None, first: dt.date, last: dt.
 @pytest.mark.parametrize(
     ("date", "precision", "message"),
     [
-        ("2025-02-30", None, "day 30 does not exist"),
-        ("2025-13", None, "month 13 is not 01–12"),
-        ("2025-00-10", None, "month 0 is not 01–12"),
+        ("2025-02-30", None, "'2025-02-30': expected a day that exists in 2025-02"),
+        ("2025-13", None, "expected a month from 01 to 12"),
+        ("2025-00-10", None, "expected a month from 01 to 12"),
+        ("0000", None, "expected a year from"),
+        ("2025-03\n", None, "expected an ISO date"),
         ("Feb 2025", None, "expected an ISO date"),
         ("2025", "day", "cannot have precision 'day'"),
         ("2025", "early_month", "is a year"),
@@ -75,7 +77,7 @@ def test_period_window_and_precision(start: object, end: str, window: tuple, pre
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [("2026", "2025", "is after period_end"), ("2025", None, "period_end: expected a date"),
-     ("2025", "2025-02-29", "day 29 does not exist")],
+     ("2025", "2025-02-29", "expected a day that exists in 2025-02")],
 )  # fmt: skip
 def test_period_window_refuses_bad_periods(start: object, end: object, message: str) -> None:
     with pytest.raises(PeriodError, match=message):
