@@ -43,6 +43,7 @@ from coop_analysis.errors import (
 )
 from coop_analysis.exports import ExportError
 from coop_analysis.kernel import add_arguments as _kernel_arguments
+from coop_analysis.wording import count_label
 
 log = logging.getLogger("coop_analysis")
 
@@ -54,7 +55,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for w in report.warnings:
         print(f"warning: {w}")
     if report.problems:
-        print(f"validate: {len(report.problems)} problem(s):", file=sys.stderr)
+        print(f"validate: {count_label(len(report.problems), 'problem')}:", file=sys.stderr)
         for p in report.problems:
             print(f"  {p}", file=sys.stderr)
         return 1
@@ -132,7 +133,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     descriptor = export(args.out, args.format, tables=args.tables or None)
     resources = json.loads(descriptor.read_text(encoding="utf-8"))["resources"]
     files = sorted({r["path"] for r in resources})
-    print(f"exported {len(resources)} table(s) as {args.format} to {descriptor.parent}: {', '.join(files)}")
+    print(
+        f"exported {count_label(len(resources), 'table')} as {args.format} to {descriptor.parent}: {', '.join(files)}"
+    )
     print(f"described in {descriptor} (check it with `frictionless validate {descriptor}`)")
     return 0
 
@@ -229,7 +232,9 @@ def _one_line(exc: BaseException) -> str:
     """The error as one line (a data error: its first problem and how many more)."""
     if isinstance(exc, DataValidationError) and exc.problems:
         more = len(exc.problems) - 1
-        return exc.problems[0] + (f" (and {more} more problem(s); run `coop-analysis validate`)" if more else "")
+        return exc.problems[0] + (
+            f" (and {more} more {'problem' if more == 1 else 'problems'}; run `coop-analysis validate`)" if more else ""
+        )
     if isinstance(exc, OSError) and not isinstance(exc, CoopAnalysisError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
     text = " ".join(str(exc).split()) or type(exc).__name__

@@ -126,7 +126,7 @@ def resolve_revision(repo: Path, rev: str) -> str:
     with contextlib.suppress(CoopAnalysisError):
         if _git(repo, "rev-parse", "--is-shallow-repository") == "true":
             depth = _git(repo, "rev-list", "--count", "HEAD")
-            hint = f"; this is a shallow clone with {depth} commit(s): fetch more history (git fetch --deepen=N)"
+            hint = f"; this is a shallow clone with {depth} {'commit' if depth == 1 else 'commits'}: fetch more history (git fetch --deepen=N)"
     raise RevisionError(f"revision {rev!r} not found in {repo}{hint}")
 
 

@@ -34,7 +34,9 @@ class DataValidationError(CoopAnalysisError, ValueError):
         self.problems = list(problems)
         shown = "\n  ".join(self.problems[:50])
         more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"{len(self.problems)} data problem(s):\n  {shown}{more}")
+        super().__init__(
+            f"{len(self.problems)} data {'problem' if len(self.problems) == 1 else 'problems'}:\n  {shown}{more}"
+        )
 
 
 class SourceError(CoopAnalysisError, ValueError):

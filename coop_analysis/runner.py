@@ -53,7 +53,7 @@ from coop_analysis.errors import OutputError
 from coop_analysis.execution import Job, NotebookFailed, Timings, error_text, execute, write_failed, write_report
 from coop_analysis.headlines import find_headline
 from coop_analysis.pages import OVERVIEW, finish_site, install_assets, report_stem
-from coop_analysis.wording import check_lang
+from coop_analysis.wording import check_lang, count_label
 
 if TYPE_CHECKING:
     import argparse
@@ -397,7 +397,7 @@ def build_reports(
         kernels.stop_servers()  # the server and every kernel it forked stop with the build
     fatal = next((o.fatal for o in result.outcomes if o.fatal), None)
     if fatal:
-        raise BuildStopped(f"{fatal}; the build stopped ({len(result.not_run)} report(s) not run)")
+        raise BuildStopped(f"{fatal}; the build stopped ({count_label(len(result.not_run), 'report')} not run)")
     return result
 
 

@@ -134,7 +134,7 @@ def test_export_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--format", "parquet", "--out", str(tmp_path / "out")]) == 0
-    assert "exported 10 table(s) as parquet" in capsys.readouterr().out.replace(str(len(ALL_TABLES)), "10")
+    assert "exported 10 tables as parquet" in capsys.readouterr().out.replace(str(len(ALL_TABLES)), "10")
     assert (tmp_path / "out" / "facts.parquet").is_file() and (tmp_path / "out" / "datapackage.json").is_file()
     assert main(["export", "--tables", "nope", "--out", str(tmp_path / "x")]) == 2
     assert "unknown table" in capsys.readouterr().err

@@ -71,7 +71,7 @@ def test_data_error_during_extract_exits_1_with_one_line(project_copy: Path,
     facts.write_text(facts.read_text(encoding="utf-8").replace(",exact,", ",roughly,"), encoding="utf-8")
     code, err = _run(["extract", str(project_copy / "data" / "raw" / f"{SEED_ID}.txt")], capsys)
     assert code == 1
-    assert err.count("\n") == 1 and "facts.csv, line 2, column 'qualifier'" in err and "more problem(s)" in err
+    assert err.count("\n") == 1 and "facts.csv, line 2, column 'qualifier'" in err and "more problem" in err
 
 
 def test_validate_with_problems_exits_1(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
