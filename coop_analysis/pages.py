@@ -37,6 +37,7 @@ from urllib.parse import quote
 
 from coop_analysis.fileio import atomic_write
 from coop_analysis.headlines import strip_headlines
+from coop_analysis.paths import font_cache_dir
 from coop_analysis.webfont import CJK_FACE, Subsetter, cjk_chars, font_face_css
 from coop_analysis.wording import LANGS
 
@@ -565,7 +566,7 @@ def finish_site(out: Path, failures: dict[str, dict[str, str]] | None = None) ->
     texts[out / "index.html"] = index_text
 
     wanted = {path: cjk_chars(_SLOT_RE["font"].sub("", text)) for path, text in texts.items()}
-    subsetter = Subsetter(set().union(*wanted.values()))
+    subsetter = Subsetter(set().union(*wanted.values()), cache=font_cache_dir())
     fonts_dir = out / FONT_DIR
     kept: set[Path] = set()
     for path, text in texts.items():

@@ -73,5 +73,10 @@ def cache_dir() -> Path:
     return Path(env).resolve() if env else project_root() / ".cache"
 
 
+def font_cache_dir() -> Path:
+    """Where cut font subsets of the report pages are kept between builds (see ``webfont.Subsetter``)."""
+    return cache_dir() / "fonts"
+
+
 def reports_dir() -> Path:
     return project_root() / "reports"

@@ -12,12 +12,22 @@ Subsetting the full font costs ~0.8 s (most of it reading its CFF table), so
 :class:`Subsetter` cuts it once to the union of all pages' characters and each
 page from that small font. Output bytes depend only on the characters: the
 font's timestamp is kept, not recalculated.
+
+Given a ``cache`` folder, a :class:`Subsetter` keeps each subset it cuts there,
+keyed by the font file's SHA-256, the subsetting options, the fontTools version
+and the characters, and takes it from there next time: a rebuild in which a
+page's characters did not change costs a file read, not a cut (~0.25 s a page,
+plus the 0.8 s of the first). Cache files are checked before use (their key in a
+header line, a WOFF2 signature and length) and anything else is cut again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 import re
+import struct
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,6 +70,27 @@ def font_face_css(font_url: str | None) -> str:
     )
 
 
+log = logging.getLogger(__name__)
+
+#: What a cached subset depends on besides the font and the characters; change it with ``_cut``.
+_OPTIONS_KEY = "names=*;languages=*;features=*;hinting=0;desubroutinize=1;flavor=woff2"
+_CACHE_HEADER = b"coop-analysis font subset "
+_digests: dict[tuple[str, int, int], str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file, remembered per (path, size, modification time) for the process."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _digests:
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        _digests[key] = digest.hexdigest()
+    return _digests[key]
+
+
 def _font_path() -> Path:
     from coop_analysis.charts.fonts import cjk_font_path
 
@@ -72,12 +103,16 @@ class Subsetter:
     Args:
         chars: every character any page will ask for (a superset is fine).
         source: font file (default: the shipped Noto Sans SC).
+        cache: folder keeping cut subsets between builds (``None``: cut every time).
     """
 
-    def __init__(self, chars: Iterable[str], source: Path | None = None) -> None:
+    def __init__(self, chars: Iterable[str], source: Path | None = None, cache: Path | None = None) -> None:
         self._source = Path(source) if source is not None else _font_path()
         self._chars = frozenset(chars)
         self._union: bytes | None = None
+        self._cache = Path(cache) if cache is not None else None
+        #: subsets cut and subsets read from the cache by this Subsetter
+        self.cut = self.cached = 0
 
     def _cut(self, font_file: Path | io.BytesIO, chars: Iterable[str], flavor: str | None) -> bytes:
         from fontTools import subset
@@ -107,6 +142,47 @@ class Subsetter:
         missing = wanted - self._chars
         if missing:
             raise ValueError(f"characters not announced to the Subsetter: {''.join(sorted(missing))!r}")
+        key = self._key(wanted) if self._cache is not None else ""
+        if key:
+            data = self._read_cached(key)
+            if data is not None:
+                self.cached += 1
+                return data
         if self._union is None:
             self._union = self._cut(self._source, self._chars, None)
-        return self._cut(io.BytesIO(self._union), wanted, "woff2")
+        data = self._cut(io.BytesIO(self._union), wanted, "woff2")
+        self.cut += 1
+        if key:
+            self._write_cached(key, data)
+        return data
+
+    def _key(self, chars: set[str]) -> str:
+        from fontTools import version as fonttools_version
+
+        text = "\n".join([_file_digest(self._source), _OPTIONS_KEY, fonttools_version, "".join(sorted(chars))])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def _read_cached(self, key: str) -> bytes | None:
+        assert self._cache is not None
+        path = self._cache / f"{key}.woff2"
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        header = _CACHE_HEADER + key.encode("ascii") + b"\n"
+        data = raw[len(header) :]
+        complete = len(data) >= 12 and struct.unpack(">I", data[8:12])[0] == len(data)  # WOFF2 header's length
+        if raw.startswith(header) and data[:4] == b"wOF2" and complete:
+            return data
+        log.info("%s: not a font subset of this cache; cutting it again", path)
+        return None
+
+    def _write_cached(self, key: str, data: bytes) -> None:
+        from coop_analysis.fileio import atomic_write
+
+        assert self._cache is not None
+        try:
+            self._cache.mkdir(parents=True, exist_ok=True)
+            atomic_write(self._cache / f"{key}.woff2", _CACHE_HEADER + key.encode("ascii") + b"\n" + data)
+        except OSError as exc:  # a cache that cannot be written costs time, not the build
+            log.warning("font subset cache %s not written: %s", self._cache, exc)

@@ -190,6 +190,43 @@ def test_subsetter_is_exact_and_refuses_unannounced_characters():
         cutter.font("甘")
 
 
+def test_subsets_come_from_the_cache_until_the_characters_or_the_font_change(tmp_path, monkeypatch):
+    """Keyed by (font digest, options, fontTools version, characters): an unchanged page costs a read."""
+    import shutil
+
+    from coop_analysis.webfont import _font_path
+
+    cache = tmp_path / "fonts"
+    first = Subsetter("东西部宁夏", cache=cache)
+    data = first.font("宁夏")
+    assert (first.cut, first.cached) == (1, 0) and len(list(cache.glob("*.woff2"))) == 1
+    second = Subsetter("东西部宁夏甘", cache=cache)  # another union, same page characters
+    monkeypatch.setattr(Subsetter, "_cut", lambda *a: pytest.fail("cut although cached"))
+    assert second.font("宁夏") == data and (second.cut, second.cached) == (0, 1)
+    monkeypatch.undo()
+    assert second.font("东西") != data and second.cut == 1  # other characters: cut
+    entry = next(p for p in cache.glob("*.woff2") if p.read_bytes().endswith(data))
+    entry.write_bytes(entry.read_bytes()[:-10])  # truncated: not used, cut and written again
+    third = Subsetter("宁夏", cache=cache)
+    assert third.font("宁夏") == data and third.cut == 1 and entry.read_bytes().endswith(data)
+    font = tmp_path / "font.otf"
+    shutil.copyfile(_font_path(), font)
+    with open(font, "ab") as fh:
+        fh.write(b"\0")  # another font file (digest): another key
+    other = Subsetter("宁夏", source=font, cache=cache)
+    other.font("宁夏")
+    assert other.cut == 1 and len(list(cache.glob("*.woff2"))) == 3
+
+
+def test_finish_site_twice_cuts_no_font_the_second_time(site, monkeypatch):
+    pages.finish_site(site)
+    before = {p.name: p.read_bytes() for p in (site / "assets" / "fonts").glob("*.woff2")}
+    assert before
+    monkeypatch.setattr(Subsetter, "_cut", lambda *a: pytest.fail("cut although nothing changed"))
+    pages.finish_site(site)
+    assert {p.name: p.read_bytes() for p in (site / "assets" / "fonts").glob("*.woff2")} == before
+
+
 def test_font_face_serves_only_cjk():
     assert font_face_css(None) == ""
     css = font_face_css("../assets/fonts/x.woff2")
