@@ -353,6 +353,13 @@ def _axis(kind: str, lang: str, log: bool) -> str:
     return f"{axis}（对数刻度）" if lang == "zh" else f"{axis} (log scale)"
 
 
+def _bars(data: pd.DataFrame, kind: str, lang: str, *, title: str, log: bool, sources: pd.DataFrame) -> Chart:
+    """A bar chart of :func:`_group_facts` rows with its source line and alt text."""
+    fig = charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
+                           title=title, xlabel=_axis(kind, lang, log), text="text")  # fmt: skip
+    return Chart(with_source(fig, source_note(sources, lang), lang), alt=_bars_alt(title, data, lang))
+
+
 def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str = "en") -> Chart | None:
     """Bar chart of the province's figures of one unit — ``people``, ``organizations`` (家),
     ``items`` (项) or ``money`` (on the CNY scale) —, or ``None`` with fewer than
@@ -369,19 +376,7 @@ def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str =
     title = f"{name}：{what}" if zh else f"{name}: {what}"
     spread = data["value"].max() / max(data["value"].min(), 1e-9)
     log = bool(spread > 50)
-    fig = charts.bar_chart(
-        data,
-        value="value",
-        label="label",
-        approx="approx",
-        log=log,
-        lang=lang,
-        title=title,
-        xlabel=_axis(kind, lang, log),
-        text="text",
-    )
-    return Chart(with_source(fig, source_note(profile.sources, lang), lang),
-                 alt=_bars_alt(title, data, lang))  # fmt: skip
+    return _bars(data, kind, lang, title=title, log=log, sources=profile.sources)
 
 
 def overview_flow_map(lang: str = "en") -> Chart:
@@ -420,19 +415,7 @@ def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
     data["label"] = data["province"].map(names) + " · " + data["label"]
     what = _GROUP_TEXT[kind][1 if lang == "zh" else 0][0]
     title = f"各省比较：{what}" if lang == "zh" else f"Across provinces: {what}"
-    fig = charts.bar_chart(
-        data,
-        value="value",
-        label="label",
-        approx="approx",
-        log=True,
-        lang=lang,
-        title=title,
-        xlabel=_axis(kind, lang, True),
-        text="text",
-    )
-    return Chart(with_source(fig, source_note(load_sources(), lang), lang),
-                 alt=_bars_alt(title, data, lang))  # fmt: skip
+    return _bars(data, kind, lang, title=title, log=True, sources=load_sources())
 
 
 def overview_matrix(lang: str = "en") -> Chart:
