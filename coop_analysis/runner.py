@@ -452,6 +452,23 @@ def _sigterm_stops_the_build() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _job_in_thread(job: Job, *, fork: bool, stop: threading.Event) -> Outcome:
+    """:func:`run_job` in a pool thread, then close the asyncio loop jupyter's ``run_sync`` left
+    in the thread (the next job makes a new one); left open, it is garbage-collected later
+    with its sockets, as ResourceWarnings in whatever runs then."""
+    try:
+        return run_job(job, fork=fork, stop=stop)
+    finally:
+        import asyncio
+
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # this thread has no loop
+            loop = None
+        if loop is not None and not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
 def _run_jobs(
     todo: list[Job], jobs: int | None, progress: bool | None, fork: bool, outcomes: dict[str, Outcome]
 ) -> None:
@@ -471,7 +488,7 @@ def _run_jobs(
     disable = None if progress is None else not progress
     bar = tqdm(total=len(todo), desc="reports", unit="nb", file=sys.stderr, disable=disable, dynamic_ncols=True)
     pool = ThreadPoolExecutor(workers, thread_name_prefix="report")
-    futures = {pool.submit(run_job, job, fork=fork, stop=stop): job for job in todo}
+    futures = {pool.submit(_job_in_thread, job, fork=fork, stop=stop): job for job in todo}
     try:
         for future in as_completed(futures):
             job, outcome = futures[future], future.result()
