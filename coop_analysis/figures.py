@@ -140,6 +140,7 @@ FOOTER_HEIGHT = 0.3
 def source_note(sources: pd.DataFrame, lang: str = "en") -> str:
     """The line under a chart naming where its figures come from: one source's title (the English
     title in English) and date, or how many sources there are."""
+    from coop_analysis.periods import precision_of
     from coop_analysis.wording import format_date
 
     if sources.empty:
@@ -149,7 +150,7 @@ def source_note(sources: pd.DataFrame, lang: str = "en") -> str:
             f"Sources: {len(sources)} documents, listed at the end of the report")  # fmt: skip
     row = sources.iloc[0]
     date = str(row["published"])
-    when = format_date(date, {1: "year", 2: "month"}.get(len(date.split("-")), "day"), lang)
+    when = format_date(date, precision_of(date), lang)
     estimate = bool(row["date_is_estimate"])
     if lang == "zh":
         return f"来源：《{row['title']}》（{'约' if estimate else ''}{when}）· coop-analysis"

@@ -99,7 +99,9 @@ def _official(profile: RegionProfile, lang: str) -> dict[str, list[tuple[str, st
     """The province's official pairings by kind: (partner, its areas, since) — the areas with
     the city that supports in its own right (``Kashgar Prefecture; Shenzhen: Kashgar Prefecture``)."""
     zh = lang == "zh"
-    names = _province_labels(lang)
+    from coop_analysis.regions import province_names
+
+    names = province_names(lang)
     areas: dict[tuple[str, str], list[str]] = {}
     years: dict[tuple[str, str], set[str]] = {}
     for row in profile.pairings.to_dict("records"):
@@ -119,12 +121,6 @@ def _official(profile: RegionProfile, lang: str) -> dict[str, list[tuple[str, st
         since = min(years[(kind, partner)]) if years[(kind, partner)] else ""
         found.setdefault(kind, []).append((partner, ("；" if zh else "; ").join(items), since))
     return found
-
-
-def _province_labels(lang: str) -> dict[str, str]:
-    from coop_analysis.regions import province_names
-
-    return province_names(lang)
 
 
 def _pairing_clauses(profile: RegionProfile, lang: str) -> list[str]:
@@ -190,8 +186,9 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
 
 
 def _published(date: str, estimate: bool, lang: str) -> str:
-    precision = {1: "year", 2: "month"}.get(len(str(date).split("-")), "day")
-    when = format_date(str(date), precision, lang)
+    from coop_analysis.periods import precision_of
+
+    when = format_date(str(date), precision_of(str(date)), lang)
     if lang == "zh":
         return f"约{when}发布，日期为估计" if estimate else f"{when}发布"
     return f"published {when}, date estimated" if estimate else f"published {when}"

@@ -194,13 +194,19 @@ def role_sentences(profile: RegionProfile, lang: str) -> str:
         if by_others:
             out.append(("；".join(by_others) + "。") if zh else ("; ".join(by_others) + "."))
     if east:
-        partners = list(dict.fromkeys(p for i in east for p in _others(profile, i)))
-        one = len(partners) == 1 and all(_others(profile, i) for i in east)
+        partners, one = _eastern_partners(profile, east)
         with_ = (f"与{names[partners[0]]}的" if zh else f" with {partners[0]}") if one else ""
         lead = "It also takes part" if west else "takes part"
         out.append(f"作为东部一方参与{len(east)}项{with_}合作：" if zh
                    else f"{lead} on the eastern side in {count_label(len(east), 'initiative')}{with_}:")  # fmt: skip
     return ("" if zh else " ").join(out)
+
+
+def _eastern_partners(profile: RegionProfile, east: list[str]) -> tuple[list[str], bool]:
+    """Western partners of the province's eastern-side initiatives ``east``, and whether one
+    partner serves them all (then the lead sentence names it and the list lines do not)."""
+    partners = list(dict.fromkeys(p for i in east for p in _others(profile, i)))
+    return partners, len(partners) == 1 and all(_others(profile, i) for i in east)
 
 
 def eastern_items(profile: RegionProfile, lang: str) -> list[str]:
@@ -212,8 +218,7 @@ def eastern_items(profile: RegionProfile, lang: str) -> list[str]:
     names = _names(lang)
     sides = attribution.province_sides(profile.participants)
     east = [i for i in profile.initiatives["initiative_id"] if sides.get((i, profile.name)) == {"east"}]
-    partners = list(dict.fromkeys(p for i in east for p in _others(profile, i)))
-    one = len(partners) == 1 and all(_others(profile, i) for i in east)
+    _, one = _eastern_partners(profile, east)
     items = []
     for i in east:
         others = _others(profile, i)
