@@ -128,6 +128,13 @@ def test_preload_environment_keeps_import_time_variables_only():
     assert preload.server_key(env) != preload.server_key(env | {"MPLBACKEND": "svg"})
 
 
+def test_warm_up_builds_what_every_report_would_build_again():
+    code = ("import sys; from coop_analysis.kernels import preload; from coop_analysis import regions; "
+            "preload.warm_up(); print(int('pypinyin' in sys.modules), regions._place_matcher_for.cache_info().currsize)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "1"]  # pypinyin's dictionaries loaded, the place-name automaton built
+
+
 def test_an_unsafe_server_means_fresh_kernels(tmp_path, monkeypatch, stop_servers):
     def refuse(self, argv, env, cwd):
         raise client.ForkServerError("the fork server cannot fork safely: 2 threads (2 Python threads)")
