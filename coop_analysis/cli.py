@@ -124,6 +124,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_reports(args: argparse.Namespace) -> int:
     from coop_analysis.runner import run_cli
 
+    if getattr(args, "no_chart_cache", False):
+        from coop_analysis.chartcache import ENV
+
+        os.environ[ENV] = "off"  # read by the report kernels, which get this environment
     return run_cli(args)
 
 
@@ -203,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild every report (default: only those whose inputs changed)"
     )
     p.add_argument("--fresh-kernels", action="store_true", help="start a fresh kernel per notebook (no fork server)")
+    p.add_argument(
+        "--no-chart-cache", action="store_true", help="draw every chart (default: reuse cached chart images)"
+    )
     p.set_defaults(func=_cmd_reports)
 
     p = sub.add_parser("export", help="write every table as CSV, Parquet or XLSX with a datapackage.json")

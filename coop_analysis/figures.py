@@ -7,9 +7,11 @@ is nothing to draw, so an empty region gets no empty chart.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from coop_analysis import charts, profiles
+from coop_analysis import chartcache, charts, profiles
 from coop_analysis.charts import raster
 from coop_analysis.charts.layout import _new_figure
 from coop_analysis.charts.style import EAST_COLOR, WEST_COLOR
@@ -58,6 +60,13 @@ class Chart:
     (about a quarter smaller) that the report pages show. Its display size in CSS
     pixels and its alt text travel as output metadata (``width``, ``height``,
     ``alt``).
+
+    The report charts are made with :meth:`drawn`: the figure is drawn from named
+    inputs, and its encoded image is kept in the chart cache
+    (:mod:`coop_analysis.chartcache`) under a key of those inputs, the drawing code
+    and its environment. A chart found there is shown from the cache, the same bytes;
+    its figure is only drawn when ``.figure`` is asked for. Once ``.figure`` has been
+    handed out (it may be restyled), the chart neither reads nor writes the cache.
     """
 
     dpi = 100  # CSS pixels per inch of figure size
@@ -65,13 +74,47 @@ class Chart:
     colors = raster.MAX_COLORS
 
     def __init__(self, figure: Figure, alt: str | None = None) -> None:
-        self.figure = figure
+        self._figure: Figure | None = figure
+        self._draw: Callable[[], Figure] | None = None
+        self._key: str | None = None  # the chart cache's key while the figure is only ours
+        self._encoded: chartcache.Image | None = None
         self.alt = alt if alt is not None else _figure_title(figure)
         self._image: Any = None
 
+    @classmethod
+    def drawn(cls, draw: Callable[..., Figure], alt: str, **inputs: Any) -> Chart:
+        """The chart of ``draw(**inputs)``, its image from the chart cache when it holds it.
+
+        ``draw`` must depend on nothing but its inputs (and what the cache key covers:
+        the chart code, reference data, fonts, versions, rcParams)."""
+        chart = cls.__new__(cls)
+        chart._figure, chart._draw, chart.alt, chart._image = None, functools.partial(draw, **inputs), alt, None
+        chart._key = chart._encoded = None
+        if chartcache.folder() is not None:
+            chart._key = chartcache.key(f"{draw.__module__}.{draw.__qualname__}", inputs, chart._settings())
+            chart._encoded = chartcache.load(chart._key)
+        return chart
+
+    def _settings(self) -> dict[str, Any]:
+        """The image settings a cached image was made with (part of its key)."""
+        return {"dpi": self.dpi, "scale": self.scale, "colors": self.colors, "column_px": COLUMN_PX}
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib Figure (drawn now if the image came from the cache); from here on the
+        chart's image is made from it, whatever is changed in it, and is not cached."""
+        self._key = self._encoded = None
+        return self._own_figure()
+
+    def _own_figure(self) -> Figure:
+        if self._figure is None:
+            assert self._draw is not None
+            self._figure = self._draw()
+        return self._figure
+
     def pixel_dpi(self) -> float:
         """Pixels per inch of the image: ``dpi * scale``, less for a figure wider than the column."""
-        width_in = float(self.figure.get_size_inches()[0])
+        width_in = float(self._own_figure().get_size_inches()[0])
         return min(self.dpi * self.scale, self.scale * COLUMN_PX / width_in)
 
     def _palette(self) -> Any:
@@ -84,11 +127,28 @@ class Chart:
                 self._image = pixels.convert("RGB").quantize(self.colors)
         return self._image
 
+    def _encode(self) -> chartcache.Image:
+        """PNG, WebP and size in inches: from the cache, else made from the figure (and cached)."""
+        if self._encoded is None:
+            palette = self._palette()
+            w, h = self._own_figure().get_size_inches()
+            image = chartcache.Image(raster.png_bytes(palette), raster.webp_bytes(palette), (float(w), float(h)))
+            if self._key is not None:
+                chartcache.store(self._key, image)
+            self._encoded = image
+        return self._encoded
+
     def _png(self) -> bytes:
-        return raster.png_bytes(self._palette())
+        return self._encode().png if self._key is not None else raster.png_bytes(self._palette())
 
     def _webp(self) -> bytes:
-        return raster.webp_bytes(self._palette())
+        return self._encode().webp if self._key is not None else raster.webp_bytes(self._palette())
+
+    def _size(self) -> tuple[float, float]:
+        if self._encoded is not None:
+            return self._encoded.size
+        w, h = self._own_figure().get_size_inches()
+        return float(w), float(h)
 
     def _pixels(self) -> Any:
         """The figure drawn at :meth:`pixel_dpi`: a PIL RGBA image, the pixels a PNG of it holds.
@@ -101,19 +161,20 @@ class Chart:
         from PIL import Image
 
         dpi = self.pixel_dpi()
+        figure = self._own_figure()
         buf = io.BytesIO()
-        savefig(self.figure, buf, format="rgba", dpi=dpi)
-        size = _pixel_size(self.figure, dpi)
+        savefig(figure, buf, format="rgba", dpi=dpi)
+        size = _pixel_size(figure, dpi)
         if len(buf.getbuffer()) != 4 * size[0] * size[1]:  # not the size matplotlib drew at: ask the PNG
             buf = io.BytesIO()
-            savefig(self.figure, buf, format="png", dpi=dpi)
+            savefig(figure, buf, format="png", dpi=dpi)
             return Image.open(io.BytesIO(buf.getvalue()))
         return Image.frombuffer("RGBA", size, buf.getvalue(), "raw", "RGBA", 0, 1)
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
         import base64
 
-        w, h = self.figure.get_size_inches()
+        w, h = self._size()
         meta = {"width": round(w * self.dpi), "height": round(h * self.dpi), "alt": self.alt}
         data = {
             "image/png": self._png(),
@@ -129,7 +190,7 @@ class Chart:
         savefig(self.figure, *args, **kwargs)  # no date or tool version in the file (determinism)
 
     def __repr__(self) -> str:
-        w, h = self.figure.get_size_inches()
+        w, h = self._size()
         return f"<Chart {w:.1f}×{h:.1f} in>"
 
 
@@ -285,30 +346,44 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
     name = str(profile.province["short_zh"] if lang == "zh" else profile.name)
     links = profiles.region_flows(profile)
     official = _official_partners(profile)
+    note = source_note(profile.sources, lang)
     if len(links):
         title = f"{name}：东西部科技合作关系" if lang == "zh" else f"{name}: East–West S&T cooperation links"
-        fig = charts.flow_map(
-            links,
+        return Chart.drawn(
+            _draw_flow_map,
+            _links_alt(links, lang, name) + _official_alt(official, lang),
+            links=links,
             lang=lang,
             title=title,
             labels=_labels(lang),
             official=official,
             weight_label="合作项目数" if lang == "zh" else "initiatives",
+            note=note,
         )
-        return Chart(with_source(fig, source_note(profile.sources, lang), lang),
-                     alt=_links_alt(links, lang, name) + _official_alt(official, lang))  # fmt: skip
     title = f"{name}（资料中暂无合作关系）" if lang == "zh" else f"{name} (no cooperation links in the sources)"
-    with charts.report_style(lang):
-        fig, ax = _new_figure((8, 6), layout=None)
-        charts.set_map_margins(fig, title)
-        charts.draw_china(ax, {int(profile.province["adcode"]): WEST_COLOR}, lang=lang)
-        ax.set_title(title)
     alt = (
         f"中国地图，标出{name}；资料中暂无其合作关系。"
         if lang == "zh"
         else f"Map of China showing {name}; the sources hold no cooperation links for it."
     )
-    return Chart(with_source(fig, source_note(profile.sources, lang), lang), alt=alt)
+    adcode = int(profile.province["adcode"])
+    return Chart.drawn(_draw_province_alone, alt, adcode=adcode, lang=lang, title=title, note=note)
+
+
+def _draw_flow_map(links: pd.DataFrame, *, lang: str, title: str, labels: dict[int, str], official: list[int],
+                   weight_label: str, note: str) -> Figure:  # fmt: skip
+    fig = charts.flow_map(links, lang=lang, title=title, labels=labels, official=official,  # type: ignore[arg-type]
+                          weight_label=weight_label)  # fmt: skip
+    return with_source(fig, note, lang)
+
+
+def _draw_province_alone(*, adcode: int, lang: str, title: str, note: str) -> Figure:
+    with charts.report_style(lang):
+        fig, ax = _new_figure((8, 6), layout=None)
+        charts.set_map_margins(fig, title)
+        charts.draw_china(ax, {adcode: WEST_COLOR}, lang=lang)
+        ax.set_title(title)
+    return with_source(fig, note, lang)
 
 
 #: Bar charts compare figures of one comparable unit: the measure words of each group.
@@ -356,9 +431,15 @@ def _axis(kind: str, lang: str, log: bool) -> str:
 
 def _bars(data: pd.DataFrame, kind: str, lang: str, *, title: str, log: bool, sources: pd.DataFrame) -> Chart:
     """A bar chart of :func:`_group_facts` rows with its source line and alt text."""
-    fig = charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,
-                           title=title, xlabel=_axis(kind, lang, log), text="text")  # fmt: skip
-    return Chart(with_source(fig, source_note(sources, lang), lang), alt=_bars_alt(title, data, lang))
+    columns = data[["value", "label", "approx", "text"]]
+    return Chart.drawn(_draw_bars, _bars_alt(title, data, lang), data=columns, lang=lang, title=title, log=log,
+                       xlabel=_axis(kind, lang, log), note=source_note(sources, lang))  # fmt: skip
+
+
+def _draw_bars(data: pd.DataFrame, *, lang: str, title: str, log: bool, xlabel: str, note: str) -> Figure:
+    fig = charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,  # type: ignore[arg-type]
+                           title=title, xlabel=xlabel, text="text")  # fmt: skip
+    return with_source(fig, note, lang)
 
 
 def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str = "en") -> Chart | None:
@@ -385,15 +466,17 @@ def overview_flow_map(lang: str = "en") -> Chart:
     check_lang(lang)
     title = "资料中的东西部科技合作关系" if lang == "zh" else "East→West S&T cooperation in the sources"
     links = profiles.flows()
-    fig = charts.flow_map(
-        links,
+    return Chart.drawn(
+        _draw_flow_map,
+        _links_alt(links, lang),
+        links=links,
         lang=lang,
         title=title,
         labels=_labels(lang),
+        official=[],
         weight_label="合作项目数" if lang == "zh" else "initiatives",
+        note=source_note(load_sources(), lang),
     )
-    return Chart(with_source(fig, source_note(load_sources(), lang), lang),
-                 alt=_links_alt(links, lang))  # fmt: skip
 
 
 def overview_amounts(kind: str = "money", lang: str = "en") -> Chart | None:
@@ -424,7 +507,11 @@ def overview_matrix(lang: str = "en") -> Chart:
     check_lang(lang)
     title = "合作机制 × 省份（合作项目数）" if lang == "zh" else "Mechanism × province (initiatives)"
     matrix = profiles.mechanism_matrix(lang)
-    return Chart(charts.heatmap(matrix, lang=lang, title=title), alt=_matrix_alt(title, matrix, lang))
+    return Chart.drawn(_draw_heatmap, _matrix_alt(title, matrix, lang), matrix=matrix, lang=lang, title=title)
+
+
+def _draw_heatmap(matrix: pd.DataFrame, *, lang: str, title: str) -> Figure:
+    return charts.heatmap(matrix, lang=lang, title=title)  # type: ignore[arg-type]
 
 
 def audit_positions(doc_id: str, lang: str = "en") -> Chart:

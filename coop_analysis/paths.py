@@ -78,5 +78,10 @@ def font_cache_dir() -> Path:
     return cache_dir() / "fonts"
 
 
+def chart_cache_dir() -> Path:
+    """Where report chart images are kept between builds (see ``chartcache``; ``COOP_ANALYSIS_CHART_CACHE``)."""
+    return cache_dir() / "charts"
+
+
 def reports_dir() -> Path:
     return project_root() / "reports"

@@ -73,21 +73,35 @@ def test_a_forked_kernel_starts_as_a_fresh_one_after_a_polluting_notebook(tmp_pa
     assert first["hash_seed_probe"] == second["hash_seed_probe"]
 
 
-def test_outputs_are_byte_identical_to_fresh_kernels(tmp_path):
-    """The real report notebooks, forked vs fresh: every file of the two builds is the same, byte for byte."""
+def test_outputs_are_byte_identical_to_fresh_kernels(tmp_path, monkeypatch):
+    """The real report notebooks, forked (chart cache empty, then filled) vs fresh kernels without the
+    chart cache: every file of the three builds is the same, byte for byte."""
+    from coop_analysis import chartcache, paths
     from coop_analysis.reports import build_reports
 
     from .conftest import files_under
 
-    fork = build_reports(["Ningxia", "Gansu"], out=tmp_path / "fork", jobs=2, progress=False)
+    def entries() -> dict[str, tuple[int, int]]:
+        found = paths.chart_cache_dir().glob(f"*{chartcache.SUFFIX}")
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in found}
+
+    assert entries() == {}
+    cold = build_reports(["Ningxia", "Gansu"], out=tmp_path / "cold", jobs=2, progress=False)
+    cached = entries()
+    assert len(cached) >= 3  # two maps, Ningxia's bar chart, the overview's charts
+    warm = build_reports(["Ningxia", "Gansu"], out=tmp_path / "warm", jobs=2, progress=False)
+    assert entries() == cached  # every chart a hit: no entry written again
+    monkeypatch.setenv(chartcache.ENV, "off")
     fresh = build_reports(["Ningxia", "Gansu"], out=tmp_path / "fresh", jobs=2, progress=False, fork=False)
-    assert fork.ok and fresh.ok, (fork.failed, fresh.failed)
-    files = files_under(tmp_path / "fork")
-    assert files == files_under(tmp_path / "fresh")
+    assert cold.ok and warm.ok and fresh.ok, (cold.failed, warm.failed, fresh.failed)
+    files = files_under(tmp_path / "cold")
+    assert files == files_under(tmp_path / "warm") == files_under(tmp_path / "fresh")
     assert {"en/Gansu.ipynb", "en/Gansu.html", "en/overview.ipynb", "index.html", "manifest.json"} <= set(files)
     assert any(f.endswith(".webp") for f in files)  # the charts are compared too
     for name in files:
-        assert (tmp_path / "fork" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+        data = (tmp_path / "fresh" / name).read_bytes()
+        assert (tmp_path / "cold" / name).read_bytes() == data, name
+        assert (tmp_path / "warm" / name).read_bytes() == data, name
 
 
 # ----------------------------------------------------------------------------- safety checks
