@@ -8,6 +8,7 @@ regional report needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from coop_analysis import attribution
@@ -125,6 +126,14 @@ class RegionProfile:
     def name(self) -> str:
         return str(self.province["name_en"])
 
+    def partner_links(self) -> pd.DataFrame:
+        """:func:`coop_analysis.attribution.partner_links` of the participants (worked out once per profile)."""
+        return self._partner_links.copy()
+
+    @cached_property
+    def _partner_links(self) -> pd.DataFrame:
+        return attribution.partner_links(self.participants)
+
     @property
     def side(self) -> str:
         """``west`` when the province takes part on the western side of an initiative, else ``partner``."""
@@ -223,7 +232,7 @@ def partner_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     from coop_analysis.wording import pairing_label
 
     name = profile.name
-    links = attribution.partner_links(profile.participants)
+    links = profile.partner_links()
     counts: dict[str, int] = {}
     via: dict[str, list[str]] = {}
     rows_by_key = attribution.participant_rows(profile.participants)
@@ -356,7 +365,7 @@ def initiatives_table(profile: RegionProfile, lang: str = "en") -> pd.DataFrame:
     sep = "、" if zh else ", "
     ini = profile.initiatives
     sides = attribution.province_sides(profile.participants)
-    links = attribution.partner_links(profile.participants)
+    links = profile.partner_links()
 
     def partners(iid: str, bodies: object) -> str:
         mine = sides.get((iid, profile.name), set())

@@ -121,6 +121,11 @@ def _close_names(key: str, index: dict[str, int]) -> list[str]:
 
 def province_names(lang: str = "en") -> dict[str, str]:
     """Map English province name → display name in ``lang`` ("en" or "zh")."""
+    return dict(_province_names_for(table_version("provinces"), lang))  # a copy: callers may change theirs
+
+
+@cache
+def _province_names_for(version: str, lang: str) -> dict[str, str]:
     prov = load_provinces()
     column = "short_zh" if lang == "zh" else "name_en"
     return dict(zip(prov["name_en"], prov[column], strict=True))

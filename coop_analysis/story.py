@@ -134,7 +134,7 @@ def _title(profile: RegionProfile, iid: str, lang: str) -> str:
 
 def _others(profile: RegionProfile, iid: str) -> list[str]:
     """Provinces on the other side of ``iid`` from the profile's province."""
-    links = attribution.partner_links(profile.participants)
+    links = profile.partner_links()
     rows = links[links["initiative_id"] == iid]
     found = list(rows.loc[rows["west"] == profile.name, "east"]) + list(rows.loc[rows["east"] == profile.name, "west"])
     return list(dict.fromkeys(found))
