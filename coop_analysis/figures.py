@@ -86,14 +86,22 @@ class Chart:
         """The chart of ``draw(**inputs)``, its image from the chart cache when it holds it.
 
         ``draw`` must depend on nothing but its inputs (and what the cache key covers:
-        the chart code, reference data, fonts, versions, rcParams)."""
+        the chart code, reference data, fonts, versions, rcParams). Not in the cache,
+        the figure is drawn now, as :class:`Chart` (Figure) would have it."""
         chart = cls.__new__(cls)
         chart._figure, chart._draw, chart.alt, chart._image = None, functools.partial(draw, **inputs), alt, None
         chart._key = chart._encoded = None
         if chartcache.folder() is not None:
-            chart._key = chartcache.key(f"{draw.__module__}.{draw.__qualname__}", inputs, chart._settings())
+            chart._key = chart._cache_key()
             chart._encoded = chartcache.load(chart._key)
+        if chart._encoded is None:
+            chart._own_figure()
         return chart
+
+    def _cache_key(self) -> str:
+        assert isinstance(self._draw, functools.partial)
+        draw = self._draw.func
+        return chartcache.key(f"{draw.__module__}.{draw.__qualname__}", self._draw.keywords, self._settings())
 
     def _settings(self) -> dict[str, Any]:
         """The image settings a cached image was made with (part of its key)."""
@@ -133,7 +141,8 @@ class Chart:
             palette = self._palette()
             w, h = self._own_figure().get_size_inches()
             image = chartcache.Image(raster.png_bytes(palette), raster.webp_bytes(palette), (float(w), float(h)))
-            if self._key is not None:
+            # stored only if the key still holds: rcParams, data or an input may have changed since
+            if self._key is not None and self._cache_key() == self._key:
                 chartcache.store(self._key, image)
             self._encoded = image
         return self._encoded

@@ -155,3 +155,11 @@ def test_reports_no_chart_cache_turns_it_off_for_the_kernels(monkeypatch):
     assert cli.main(["reports", "Gansu", "--no-chart-cache"]) == 0
     assert seen == ["off"]  # the kernels get this environment
     assert chartcache.folder() is None
+
+
+def test_an_image_made_after_its_key_changed_is_not_stored(chart_dir):
+    profile = profiles.region_profile("Gansu")
+    chart = figures.region_map(profile, "en")
+    with mpl.rc_context({"savefig.facecolor": "#000000"}):  # changed between the call and the display
+        _bundle(chart)
+    assert _entries(chart_dir) == []
