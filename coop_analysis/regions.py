@@ -199,7 +199,7 @@ def resolve_place(name: str) -> pd.DataFrame:
     Liaoning; 巴州 is Bayingolin prefecture and a district of Bazhong). Short
     forms of autonomous divisions resolve (阿坝州, 湘西州, 博州: see
     :func:`place_short_forms`). Province names resolve too, as a row of level
-    ``province``.
+    ``province`` (its ``lon``/``lat`` are the capital's).
 
     Raises:
         UnknownRegionError: the name is in neither the gazetteer nor the provinces.
@@ -224,6 +224,8 @@ def resolve_place(name: str) -> pd.DataFrame:
         "adcode": p["adcode"],
         "province_adcode": p["adcode"],
         "province_en": p["name_en"],
+        "lon": p["capital_lon"],  # the seat of a province's government is its capital
+        "lat": p["capital_lat"],
         "ambiguous": False,
         "source": "provinces table",
     }

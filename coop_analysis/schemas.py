@@ -160,6 +160,9 @@ TABLES: dict[str, TableSpec] = {
                 "province_adcode": _c(I, "code of the province", pattern=r"\d{2}0000"),
                 "province_en": _c(S, "province (provinces.name_en)"),
                 "abbr_zh": _c(S, "one-character press abbreviation (甬 for 宁波)", nullable=True),
+                "lon": _c(F, "longitude of the seat of its government, decimal degrees (cpca); empty for "
+                             "hand-added areas", nullable=True),
+                "lat": _c(F, "latitude of the seat of its government, decimal degrees (cpca)", nullable=True),
                 "ambiguous": _c(B, "the short name exists in more than one province"),
                 "source": _c(S, "where the row comes from"),
             },

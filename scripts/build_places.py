@@ -126,12 +126,28 @@ def locate_cpca_table() -> tuple[Path, str]:
 
 
 def load_adcodes(path: Path) -> pd.DataFrame:
-    """Read cpca's table as (adcode: int, name: str), 6-digit codes."""
-    raw = pd.read_csv(path, dtype=str, usecols=["adcode", "name"], encoding="utf-8")
+    """Read cpca's table as (adcode: int, name: str, lon: str, lat: str), 6-digit codes.
+
+    The coordinates (the seat of each division's government, decimal degrees) are
+    kept as the strings cpca writes, so the gazetteer repeats them digit for digit.
+    """
+    raw = pd.read_csv(path, dtype=str, encoding="utf-8", keep_default_na=False)
     bad = raw[~raw["adcode"].str.fullmatch(r"\d{6}0{6}")]
     if not bad.empty:
         raise ValueError(f"unexpected adcodes in {path}: {bad['adcode'].tolist()[:5]}")
-    return pd.DataFrame({"adcode": raw["adcode"].str[:6].astype(int), "name": raw["name"].str.strip()})
+    coord = r"-?\d{1,3}\.\d+"
+    given = (raw["longitude"] != "") | (raw["latitude"] != "")  # placeholders (市辖区) have none
+    odd = raw[given & (~raw["longitude"].str.fullmatch(coord) | ~raw["latitude"].str.fullmatch(coord))]
+    if not odd.empty:
+        raise ValueError(f"unexpected coordinates in {path} for adcodes {odd['adcode'].tolist()[:5]}")
+    return pd.DataFrame(
+        {
+            "adcode": raw["adcode"].str[:6].astype(int),
+            "name": raw["name"].str.strip(),
+            "lon": raw["longitude"],
+            "lat": raw["latitude"],
+        }
+    )
 
 
 def _ethnic_pattern(nations: list[str]) -> re.Pattern[str]:

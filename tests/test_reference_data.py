@@ -43,6 +43,8 @@ PLACE_COLUMNS = [
     "province_adcode",
     "province_en",
     "abbr_zh",
+    "lon",
+    "lat",
     "ambiguous",
     "source",
 ]
@@ -482,3 +484,29 @@ def test_rates_match_the_published_release(rates, year, currency, figure):
     assert published == figure
     assert "Federal Reserve" in row["source"] and "G.5A" in row["source"]
     assert row["method"]
+
+
+def test_place_points_lie_in_their_province():
+    """A place's seat (lon/lat, used to end map arrows at a prefecture) is inside its province
+    on the report maps' boundary file, within 0.15° for seats near a border or the coast (the boundary file is simplified)."""
+    import numpy as np
+    from matplotlib.path import Path as MplPath
+
+    from coop_analysis import load_places
+    from coop_analysis.charts.geo import load_boundaries
+
+    b = load_boundaries()
+    places = load_places()
+    pts = places.dropna(subset=["lon", "lat"])
+    assert len(pts) >= len(places) - 10  # only a handful of divisions have no point in cpca
+    outside = []
+    for code, rows in pts.groupby("province_adcode"):
+        feats = [b.province(int(code))] + [f for f in b.of_kind("island") if f.parent_adcode == code]
+        paths = [MplPath(poly[0]) for f in feats for poly in f.polygons]
+        xy = rows[["lon", "lat"]].to_numpy("float64")
+        inside = np.zeros(len(rows), bool)
+        for dx, dy in [(0, 0), *((0.15 * np.cos(a), 0.15 * np.sin(a)) for a in np.arange(8) * np.pi / 4)]:
+            for path in paths:
+                inside |= path.contains_points(xy + (dx, dy))
+        outside += rows.loc[~inside, "place_zh"].tolist()
+    assert outside == []
