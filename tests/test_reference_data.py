@@ -507,6 +507,6 @@ def test_place_points_lie_in_their_province():
         inside = np.zeros(len(rows), bool)
         for dx, dy in [(0, 0), *((0.15 * np.cos(a), 0.15 * np.sin(a)) for a in np.arange(8) * np.pi / 4)]:
             for path in paths:
-                inside |= path.contains_points(xy + (dx, dy))
+                inside |= path.contains_points(xy + np.array([dx, dy]))
         outside += rows.loc[~inside, "place_zh"].tolist()
     assert outside == []
