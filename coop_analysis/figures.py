@@ -275,16 +275,39 @@ def _figure_title(figure: Figure) -> str:
     return ""
 
 
+def _place_label(place_zh: object, lang: str) -> str:
+    """A prefecture on a map: 阿里 / ``Ali Prefecture`` (``""`` for none)."""
+    from coop_analysis.regions import place_name_en, place_short_zh
+
+    if not isinstance(place_zh, str) or not place_zh:
+        return ""
+    return place_short_zh(place_zh) if lang == "zh" else place_name_en(place_zh)
+
+
+def _with_places(links: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``links`` with ``source_place``/``target_place``: the prefectures an arrow starts
+    or ends in (:func:`coop_analysis.overview.flow_ends`), named in ``lang``."""
+    out = links.copy()
+    for end in ("source", "target"):
+        out[f"{end}_place"] = [_place_label(p, lang) for p in out[f"{end}_place_zh"]]
+    return out
+
+
 def _links_alt(links: pd.DataFrame, lang: str, place: str | None = None) -> str:
-    """Alt text of a flow map: who is linked with whom, and by how many initiatives."""
+    """Alt text of a flow map: who is linked with whom (and where, when the sources
+    place a side in one prefecture), and by how many initiatives."""
     from coop_analysis.regions import province_names
 
     names = province_names(lang)
-    rows = links.sort_values(["weight", "source", "target"], ascending=[False, True, True])
+    rows = _with_places(links, lang).sort_values(["weight", "source", "target"], ascending=[False, True, True])
     parts = []
     for r in rows.itertuples(index=False):
         n = int(r.weight)
         a, b = names.get(r.source, r.source), names.get(r.target, r.target)
+        if r.source_place:
+            a += f"（{r.source_place}）" if lang == "zh" else f" ({r.source_place})"
+        if r.target_place:
+            b += f"（{r.target_place}）" if lang == "zh" else f" ({r.target_place})"
         if lang == "zh":
             parts.append(f"{a}—{b}（{n}个合作项目）")
         else:
@@ -361,7 +384,7 @@ def region_map(profile: RegionProfile, lang: str = "en") -> Chart:
         return Chart.drawn(
             _draw_flow_map,
             _links_alt(links, lang, name) + _official_alt(official, lang),
-            links=links,
+            links=_with_places(links, lang),
             lang=lang,
             title=title,
             labels=_labels(lang),
@@ -478,7 +501,7 @@ def overview_flow_map(lang: str = "en") -> Chart:
     return Chart.drawn(
         _draw_flow_map,
         _links_alt(links, lang),
-        links=links,
+        links=_with_places(links, lang),
         lang=lang,
         title=title,
         labels=_labels(lang),

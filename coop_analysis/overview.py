@@ -14,6 +14,7 @@ from coop_analysis.datasets import (
     load_organizations,
     load_pairings,
     load_participants,
+    load_places,
     load_provinces,
 )
 from coop_analysis.schemas import LIST_SEP
@@ -21,11 +22,69 @@ from coop_analysis.schemas import LIST_SEP
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["flows", "mechanism_matrix", "mechanism_table", "pair_coverage", "pairs_table"]
+__all__ = ["flow_ends", "flows", "mechanism_matrix", "mechanism_table", "pair_coverage", "pairs_table"]
 
 
 def _split(cell: object) -> list[str]:
     return cell.split(LIST_SEP) if isinstance(cell, str) and cell else []
+
+
+def _prefecture(place_zh: str, province: str, places: pd.DataFrame) -> str | None:
+    """The prefecture a place of ``province`` lies in (itself for a prefecture), or ``None``
+    (not in the gazetteer, a district of a municipality, a county under the province)."""
+    rows = places[(places["place_zh"] == place_zh) & (places["province_en"] == province)]
+    if len(rows) != 1:
+        return None
+    row = rows.iloc[0]
+    if row["level"] == "prefecture":
+        return str(row["place_zh"])
+    parent = places[
+        (places["place_zh"] == row["parent_zh"])
+        & (places["province_en"] == province)
+        & (places["level"] == "prefecture")
+    ]
+    return str(parent["place_zh"].iloc[0]) if len(parent) == 1 else None
+
+
+def flow_ends(links: pd.DataFrame, participants: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Where in each province the sources place each East→West link: one prefecture, or none.
+
+    A side of a link (``east``, ``west``) ends in prefecture P when, in every initiative
+    behind the link, that province takes part on that side through named places only
+    (cities, counties: participant type ``city``) besides its organizations — never as
+    the province itself — and all those places lie in P (a county counts for its
+    prefecture). Otherwise the side stays at the province: a link is never drawn to a
+    prefecture the sources do not name for every initiative behind it.
+
+    Args:
+        links: :func:`coop_analysis.attribution.partner_links`.
+        participants: the participants table.
+        places: the gazetteer (:func:`coop_analysis.datasets.load_places`).
+
+    Returns:
+        One row per (``east``, ``west``) pair of ``links`` with ``east_place_zh`` and
+        ``west_place_zh`` (the prefecture's full name, or ``""``).
+    """
+    import pandas as pd
+
+    side_places: dict[tuple[str, str, str], set[str | None]] = {}
+    for row in participants.itertuples(index=False):
+        key = (str(row.initiative_id), str(row.role), str(row.province))
+        if row.participant_type == "province":
+            side_places.setdefault(key, set()).add(None)  # the province itself takes part
+        elif row.participant_type == "city":
+            side_places.setdefault(key, set()).add(_prefecture(str(row.participant), str(row.province), places))
+    ends: dict[tuple[str, str], dict[str, set[str | None]]] = {}
+    for row in links.itertuples(index=False):
+        pair = ends.setdefault((str(row.east), str(row.west)), {"east": set(), "west": set()})
+        for side in ("east", "west"):
+            found = side_places.get((str(row.initiative_id), side, str(getattr(row, side))), {None})
+            pair[side] |= found
+    rows = []
+    for (east, west), found in sorted(ends.items()):
+        one = {side: next(iter(p)) if len(p) == 1 and None not in p else "" for side, p in found.items()}
+        rows.append((east, west, one["east"], one["west"]))
+    return pd.DataFrame(rows, columns=["east", "west", "east_place_zh", "west_place_zh"]).astype("string")
 
 
 def flows() -> pd.DataFrame:
@@ -34,11 +93,16 @@ def flows() -> pd.DataFrame:
     Links come from participants on opposite sides of an initiative
     (:func:`coop_analysis.attribution.partner_links`). Columns: ``source``,
     ``target`` (English names), ``source_adcode``, ``target_adcode``, ``weight``
-    (initiatives), ``official`` (bool: an official pairing of the two).
+    (initiatives), ``official`` (bool: an official pairing of the two), and where
+    the sources place a side in one prefecture (:func:`flow_ends`): ``source_place_zh``,
+    ``target_place_zh`` (full name or ``""``), ``source_lon``, ``source_lat``,
+    ``target_lon``, ``target_lat`` (the prefecture's seat, from ``places.csv``; NaN
+    when the side stays at the province).
     """
     import pandas as pd
 
-    links = attribution.partner_links(load_participants())
+    participants, places = load_participants(), load_places()
+    links = attribution.partner_links(participants)
     prov = load_provinces().set_index("name_en")
     pairs = load_pairings()
     official = set(zip(pairs["east_province"], pairs["west_province"], strict=True))
@@ -47,7 +111,17 @@ def flows() -> pd.DataFrame:
         (s, t, int(prov.at[s, "adcode"]), int(prov.at[t, "adcode"]), float(n), (s, t) in official)
         for (s, t), n in sorted(counts.items())
     ]
-    return pd.DataFrame(rows, columns=["source", "target", "source_adcode", "target_adcode", "weight", "official"])
+    out = pd.DataFrame(rows, columns=["source", "target", "source_adcode", "target_adcode", "weight", "official"])
+    ends = flow_ends(links, participants, places).set_index(["east", "west"])
+    keys = list(zip(out["source"], out["target"], strict=True))
+    seat = places[places["level"] == "prefecture"].set_index(["province_en", "place_zh"])
+    for end, side in (("source", "east"), ("target", "west")):
+        names = [str(ends.at[k, f"{side}_place_zh"]) for k in keys]
+        out[f"{end}_place_zh"] = pd.Series(names, dtype="string")
+        where = list(zip(out[end], names, strict=True))
+        for axis in ("lon", "lat"):
+            out[f"{end}_{axis}"] = [float(seat.at[w, axis]) if w in seat.index else float("nan") for w in where]
+    return out
 
 
 def pair_coverage() -> pd.DataFrame:

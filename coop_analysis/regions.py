@@ -20,6 +20,7 @@ __all__ = [
     "place_matches",
     "place_name_en",
     "place_short_forms",
+    "place_short_zh",
     "province_names",
     "resolve_place",
     "resolve_province",
@@ -482,7 +483,7 @@ def place_name_en(text: str) -> str:
         elif meaning.canonical in rows:
             row = places.iloc[rows[meaning.canonical]]
             parent = row["parent_zh"] if isinstance(row["parent_zh"], str) else ""
-            parent_short = _place_short(parent) if parent else ""
+            parent_short = place_short_zh(parent) if parent else ""
             english = _gazetteer_name_en(str(meaning.canonical), str(row["short_zh"]), parent_short)
         else:  # a name of several places: as written
             english = _gazetteer_name_en(name)
@@ -493,6 +494,7 @@ def place_name_en(text: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _place_short(name: str) -> str:
+def place_short_zh(name: str) -> str:
+    """A gazetteer place's short name (阿里地区 → 阿里, 保山市 → 保山); other text unchanged."""
     hits = _place_lookup().get(name)
     return str(load_places().iloc[hits[0]]["short_zh"]) if hits else name

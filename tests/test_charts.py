@@ -272,6 +272,34 @@ def test_flow_map_arrows_and_labels(strict: None, tmp_path: Path) -> None:
     fig.savefig(tmp_path / "flow.png")
 
 
+def test_flow_map_ends_an_arrow_at_a_given_point_inside_the_province() -> None:
+    """Hebei → Tibet ending at Ali's seat (80.1 E, 32.5 N), not at Tibet's label point; the
+    other arrow, without a point, ends at its province's point as before."""
+    flows = pd.DataFrame(
+        {
+            "source_adcode": [130000, 130000],
+            "target_adcode": [540000, 620000],
+            "weight": [1.0, 1.0],
+            "target_lon": [80.105804, float("nan")],
+            "target_lat": [32.501111, float("nan")],
+            "target_place": ["Ali Prefecture", ""],
+        }
+    )
+    fig = plots.flow_map(flows, lang="en")
+    ax = fig.axes[0]
+
+    def point(gid: str) -> tuple[float, float]:
+        (line,) = [ln for ln in ax.lines if ln.get_gid() == gid]
+        return float(line.get_xdata()[0]), float(line.get_ydata()[0])
+
+    ends = sorted(p._posA_posB[1] for p in ax.patches if p.get_gid() == "flow")
+    assert point("place-point-Ali Prefecture") in ends
+    assert point("point-620000") in ends and point("point-540000") not in ends
+    assert point("place-point-Ali Prefecture")[0] < point("point-540000")[0]  # Ali lies west of Tibet's centre
+    assert "Ali Prefecture" in {t.get_text() for t in ax.texts}
+    assert "city or prefecture named in the sources" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
 def test_flow_map_colours_sources_and_targets_and_sums_duplicates() -> None:
     flows = pd.DataFrame({"source_adcode": [320000, 320000], "target_adcode": [610000, 610000], "weight": [1.0, 2.0]})
     fig = plots.flow_map(flows, lang="zh")

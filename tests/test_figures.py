@@ -183,6 +183,19 @@ def test_region_map_hatches_the_official_partners_even_without_cooperation() -> 
     assert gansu.alt.endswith("斜线标出官方结对省份：天津、山东。")
 
 
+@pytest.mark.parametrize(
+    ("lang", "link"),
+    [("en", "Hebei–Tibet (Ali Prefecture) (1 initiative)"), ("zh", "河北—西藏（阿里）（1个合作项目）")],
+)
+def test_region_map_ends_the_link_in_the_prefecture_the_sources_name(lang: str, link: str) -> None:
+    """The Hebei–Tibet pilot runs in three counties of Ali (Hebei's assigned prefecture): the
+    arrow ends at Ali's seat, labelled, and the alt text says so."""
+    tibet = figures.region_map(profiles.region_profile("Tibet"), lang)
+    assert link in tibet.alt
+    gids = {ln.get_gid() for ax in tibet.figure.axes for ln in ax.lines}
+    assert f"place-point-{'阿里' if lang == 'zh' else 'Ali Prefecture'}" in gids
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_report_chart_names_its_source_on_the_image(lang: str) -> None:
     expected = "Source: “East–West science and technology cooperation keeps bearing fruit” (Apr 2025, date estimated)"

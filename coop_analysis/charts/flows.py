@@ -117,7 +117,11 @@ def flow_map(
     Args:
         flows: columns ``source_adcode`` and ``target_adcode`` (int adcodes),
             ``weight`` (float ≥ 0, e.g. number of initiatives), optional
-            ``label`` (text written on the arrow, e.g. the count).
+            ``label`` (text written on the arrow, e.g. the count); optional
+            ``source_lon``/``source_lat`` and ``target_lon``/``target_lat``
+            (a point inside the province where that end lies, e.g. a
+            prefecture's seat; NaN for the province's label point) with
+            ``source_place``/``target_place`` (its label, drawn small beside a dot).
         lang: ``"en"`` or ``"zh"``: legend texts and fonts.
         title: figure title.
         ax: draw into these axes instead of a new figure.
@@ -143,6 +147,7 @@ def flow_map(
     """
     import matplotlib.patheffects as pe
     import numpy as np
+    import pandas as pd
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, Patch
 
@@ -161,6 +166,10 @@ def flow_map(
     agg: dict[str, Any] = {"weight": "sum"}
     if has_label:
         agg["label"] = _join_labels
+    ends = [f"{e}_{c}" for e in ("source", "target") for c in ("lon", "lat", "place")]
+    for col in ends:
+        if col in df.columns:
+            agg[col] = "first"  # one point per pair of provinces
     if df.duplicated(["source_adcode", "target_adcode"]).any():
         log.debug("flow_map: summing duplicate source-target rows")
     df = df.groupby(["source_adcode", "target_adcode"], as_index=False, sort=False).agg(agg)
@@ -193,16 +202,29 @@ def flow_map(
             f = b.province(code)
             return cmap.project(f.label_lon, f.label_lat)  # type: ignore[return-value]
 
+        def end(row: Any, side: str) -> tuple[float, float]:
+            """An arrow's end: the given point inside the province, else its label point."""
+            lon, lat = getattr(row, f"{side}_lon", math.nan), getattr(row, f"{side}_lat", math.nan)
+            if pd.notna(lon) and pd.notna(lat):
+                return cmap.project(float(lon), float(lat))  # type: ignore[return-value]
+            return pos(int(getattr(row, f"{side}_adcode")))
+
         widths = _scale_widths(df["weight"].to_numpy())
         order = np.argsort(-df["weight"].to_numpy(), kind="stable")  # thick arrows below thin ones
         n_from = df.groupby("source_adcode")["target_adcode"].transform("count").to_numpy()
         rank_from = df.groupby("source_adcode").cumcount().to_numpy()
         # Several arrows into one province stop on a ring around its point, not on one spot.
-        n_to = df.groupby("target_adcode")["source_adcode"].transform("count").to_numpy()
+        ends_at = [end(r, "target") for r in df.itertuples(index=False)]
+        n_to = pd.Series(ends_at).map(pd.Series(ends_at).value_counts()).to_numpy()
         arrow_mid: list[tuple[float, float]] = []
+        places: dict[tuple[float, float], str] = {}  # points inside provinces, with their labels
         for z, i in enumerate(order):
             row = df.iloc[i]
-            a, bpt = pos(int(row.source_adcode)), pos(int(row.target_adcode))
+            a, bpt = end(row, "source"), ends_at[i]
+            for side, point in (("source", a), ("target", bpt)):
+                label = row.get(f"{side}_place")
+                if isinstance(label, str) and label and pd.notna(row.get(f"{side}_lon")):
+                    places[point] = label
             # Fan out several arrows from one source; all bend the same way otherwise.
             rad = 0.22 + (0.12 * (rank_from[i] - (n_from[i] - 1) / 2) if n_from[i] > 1 else 0.0)
             lw = float(widths[i])
@@ -216,7 +238,7 @@ def flow_map(
                 color=source_color,
                 alpha=0.8,
                 shrinkA=3,
-                shrinkB=3 if n_to[i] < 3 else 10,
+                shrinkB=10 if n_to[i] >= 3 else (6 if bpt in places else 3),  # stop short of a place's mark
                 zorder=5 + z * 0.01,
                 capstyle="round",
                 joinstyle="miter",
@@ -249,8 +271,25 @@ def flow_map(
         for code in codes:
             x, y = pos(code)
             items.append((x, y, names.get(code, str(code))))
+        items += [(x, y, text) for (x, y), text in sorted(places.items())]
         offsets = _place_labels(ax, items, 8.5, avoid=[(x, y) for x, y, _ in items])
-        for (x, y, text), (dx, dy), code in zip(items, offsets, codes, strict=True):
+        place_offsets = offsets[len(codes) :]
+        for ((x, y), text), (dx, dy) in zip(sorted(places.items()), place_offsets, strict=True):
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                fontstyle="italic" if lang == "en" else "normal",
+                color="#333333",
+                zorder=8,
+                path_effects=[pe.withStroke(linewidth=2.5, foreground="white")],
+            ).set_gid(f"place-{text}")
+            ax.plot([x], [y], "s", ms=3, color=source_color, mec="white", mew=0.6, zorder=6, gid=f"place-point-{text}")
+        for (x, y, text), (dx, dy), code in zip(items[: len(codes)], offsets[: len(codes)], codes, strict=True):
             ax.annotate(
                 text,
                 (x, y),
@@ -280,6 +319,10 @@ def flow_map(
         ]
         if partners:
             handles.append(Patch(facecolor="white", edgecolor=source_color, hatch="////", label=txt["official"]))
+        if places:
+            handles.append(
+                Line2D([], [], linestyle="none", marker="s", ms=4, color=source_color, mec="white", label=txt["place"])
+            )
         w = df["weight"].to_numpy()
         if len(w):
             ref_values = (w.min(), np.median(w), w.max())
