@@ -30,6 +30,7 @@ __all__ = [
     "FOOTER_HEIGHT",
     "Chart",
     "audit_positions",
+    "bar_kinds",
     "overview_amounts",
     "overview_flow_map",
     "overview_matrix",
@@ -472,6 +473,12 @@ def _draw_bars(data: pd.DataFrame, *, lang: str, title: str, log: bool, xlabel: 
     fig = charts.bar_chart(data, value="value", label="label", approx="approx", log=log, lang=lang,  # type: ignore[arg-type]
                            title=title, xlabel=xlabel, text="text")  # fmt: skip
     return with_source(fig, note, lang)
+
+
+def bar_kinds(profile: RegionProfile) -> list[str]:
+    """The kinds of :data:`UNIT_GROUPS` (and ``money``) the province has a bar chart of
+    (:func:`region_bars` is not ``None``), without drawing them."""
+    return [k for k in (*UNIT_GROUPS, "money") if len(_group_facts(profile.facts, k, "en")) >= MIN_BARS]
 
 
 def region_bars(profile: RegionProfile, kind: str = "organizations", lang: str = "en") -> Chart | None:

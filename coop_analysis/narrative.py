@@ -87,8 +87,11 @@ def summary(profile: RegionProfile, lang: str = "en") -> str:
     if zh:
         paras.append(f"合作方式：{mech_txt}" + (f"；涉及{sec_txt}等领域。" if sectors else "。"))
     else:
-        how = f"The cooperation works through {mech_txt}"
-        paras.append(how + (f", in {sec_txt}." if sectors else "."))
+        # Labels of kinds (dictionary entries), not counted things: a list after a colon reads right
+        # whether one initiative or many stand behind a label ("pilot programme", "science enclaves").
+        forms = "Form of cooperation" if len(mech) == 1 else "Forms of cooperation"
+        field = "sector" if len(sectors) == 1 else "sectors"
+        paras.append(f"{forms}: {mech_txt}" + (f"; {field}: {sec_txt}." if sectors else "."))
     figures = story.headline_sentences(profile, lang)
     if figures:
         paras.append(md_escape(figures))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from coop_analysis.wording import check_lang
 
-__all__ = ["SECTIONS", "Section", "section", "show"]
+__all__ = ["BARS_NOTE", "SECTIONS", "Section", "section", "show"]
 
 
 @dataclass(frozen=True)
@@ -58,17 +58,14 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "charts": (
         (
             "Charts",
-            "Cooperation links on the map. A bar chart compares figures of one kind only — people; firms and "
-            "institutions; projects and other items; amounts — and only where there are at least four (every "
-            "figure is in the table above). Approximate figures are hatched; a log scale is used where figures "
-            "span more than 50 times. Amounts are compared in CNY (foreign currencies converted at the annual "
-            "average rate of their year); labels keep the currency the source states.",
+            "The map shows the province's cooperation links: arrows run from the eastern to the western side, "
+            "wider for more initiatives; official pairing partners are hatched; a small square marks a city or "
+            "prefecture where the sources place one side of a link.",
         ),
         (
             "图表",
-            "地图显示合作关系。条形图只比较同一类数字（人数、企业与机构数、项目等、金额），且至少有四项时才绘制"
-            "（全部数字见上表）；约数以斜线标出，数字相差超过50倍时采用对数刻度。金额按人民币比较"
-            "（外币按当年年均汇率折算），标注保留原文币种。",
+            "地图显示本省的合作关系：箭头由东部一方指向西部一方，合作项目越多箭头越宽；斜线标出官方结对省份；"
+            "小方块标出资料所载的合作地市。",
         ),
     ),
     "initiatives": (("Initiatives and mechanisms", ""), ("合作项目与机制", "")),
@@ -131,6 +128,18 @@ SECTIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 }
 
 
+#: Added to the "charts" intro on a page that has bar charts (``show("charts", lang, bars=True)``).
+BARS_NOTE = (
+    " A bar chart compares figures of one kind only — people; firms and institutions; projects and other "
+    "items; amounts — and only where there are at least four (every figure is in the table above). "
+    "Approximate figures are hatched; a log scale is used where figures span more than 50 times. Amounts are "
+    "compared in CNY (foreign currencies converted at the annual average rate of their year); labels keep the "
+    "currency the source states.",
+    "条形图只比较同一类数字（人数、企业与机构数、项目等、金额），且至少有四项时才绘制（全部数字见上表）；"
+    "约数以斜线标出，数字相差超过50倍时采用对数刻度。金额按人民币比较（外币按当年年均汇率折算），标注保留原文币种。",
+)
+
+
 def section(key: str, lang: str = "en") -> Section:
     """The heading and intro of section ``key`` in ``lang``.
 
@@ -145,6 +154,15 @@ def section(key: str, lang: str = "en") -> Section:
     return Section(*(zh if lang == "zh" else en))
 
 
-def show(key: str, lang: str = "en") -> Section:
-    """What a notebook cell returns to show section ``key`` (displays as Markdown)."""
-    return section(key, lang)
+def show(key: str, lang: str = "en", *, bars: bool = False) -> Section:
+    """What a notebook cell returns to show section ``key`` (displays as Markdown).
+
+    ``bars``: the page has bar charts (:func:`coop_analysis.figures.bar_kinds`), so the
+    "charts" intro says how to read them; a page without any does not describe them.
+    """
+    shown = section(key, lang)
+    if not bars:
+        return shown
+    if key != "charts":
+        raise ValueError(f"bars=True is for the 'charts' section, not {key!r}")
+    return Section(shown.heading, shown.intro + BARS_NOTE[lang == "zh"])

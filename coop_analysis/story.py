@@ -181,7 +181,8 @@ def role_sentences(profile: RegionProfile, lang: str) -> str:
         n_plan = len(planned & set(west))
         plan = (f"（其中{n_plan}项为计划）" if zh else f" ({n_plan} planned)") if n_plan else ""
         shown = [names[p] + _firm_only(profile, west, p, lang) for p in partners]
-        with_ = ((f"，东部合作方为{join(shown, lang)}" if zh else f", with eastern partners {join(shown, lang)}")
+        noun = "partner" if len(shown) == 1 else "partners"
+        with_ = ((f"，东部合作方为{join(shown, lang)}" if zh else f", with eastern {noun} {join(shown, lang)}")
                  if partners else "")  # fmt: skip
         out.append(f"作为西部一方参与资料中的{len(west)}项合作{plan}{with_}。" if zh
                    else f"takes part in {count_label(len(west), 'initiative')} in the sources on the western side{plan}{with_}.")  # fmt: skip

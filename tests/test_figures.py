@@ -140,6 +140,11 @@ def test_a_bar_chart_compares_one_unit_and_only_with_enough_bars() -> None:
     shown = {f for f in load_facts()["fact_id"] if f"[{f}]" in chart.alt}
     units = set(load_facts().set_index("fact_id").loc[sorted(shown), "unit"])
     assert len(shown) >= figures.MIN_BARS and units == {"家"}
+    for region in ("Ningxia", "Tibet", "Gansu", "Shanghai"):  # bar_kinds: the charts region_bars draws
+        profile = profiles.region_profile(region)
+        drawn = [k for k in KINDS if figures.region_bars(profile, k, "en") is not None]
+        assert figures.bar_kinds(profile) == drawn, region
+    assert figures.bar_kinds(ningxia) == ["organizations"]
     for kind in KINDS:
         data = figures._group_facts(load_facts(), kind, "en")
         overview = figures.overview_amounts(kind, "en")

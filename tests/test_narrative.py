@@ -167,6 +167,12 @@ def test_counts_in_english_prose_agree_in_number() -> None:
     assert tibet.startswith("1 initiative with Hebei") and "(s)" not in tibet
     assert "(s)" not in narrative.overview_summary("en")
     assert "(s)" not in narrative.summary(profiles.region_profile("Ningxia"), "en")
+    tibet_summary = re.sub(r"\\(.)", r"\1", narrative.summary(profiles.region_profile("Tibet"), "en"))
+    assert "with eastern partner Hebei." in tibet_summary  # one partner, singular
+    assert "Forms of cooperation: joint projects and pilot programme; sector: agriculture." in tibet_summary
+    ningxia = re.sub(r"\\(.)", r"\1", narrative.summary(profiles.region_profile("Ningxia"), "en"))
+    assert "with eastern partners Beijing, Guangdong, Shanghai and Zhejiang" in ningxia
+    assert "Forms of cooperation: joint projects and science enclaves; sectors: " in ningxia
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

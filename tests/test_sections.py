@@ -25,3 +25,14 @@ def test_show_displays_as_markdown_and_unknown_keys_are_named():
         sections.section("nope", "en")
     with pytest.raises(ValueError):
         sections.section("timeline", "fr")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_charts_intro_describes_bar_charts_only_on_pages_that_have_them(lang: str):
+    plain = sections.show("charts", lang).intro
+    with_bars = sections.show("charts", lang, bars=True).intro
+    assert with_bars == plain + sections.BARS_NOTE[lang == "zh"]
+    assert ("bar chart" in plain.lower()) is False and "条形图" not in plain
+    assert ("square" in plain) if lang == "en" else ("小方块" in plain)  # the map's prefecture marks
+    with pytest.raises(ValueError, match="'timeline'"):
+        sections.show("timeline", lang, bars=True)
