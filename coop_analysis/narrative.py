@@ -184,8 +184,9 @@ def pairing_sentence(profile: RegionProfile, lang: str = "en") -> str:
         labels = join(list(beyond["label"]), lang)
         clauses.append(f"资料还记录了官方结对之外的合作：{labels}。" if zh
                        else f"The sources also record cooperation beyond the official pairs, with {labels}.")  # fmt: skip
-    clauses.append(pairing_scope(profile.name, lang))
-    return md_escape(("" if zh else " ").join(clauses))
+    lead, items = pairing_scope(profile.name, lang)  # a list: each programme on a line of its own
+    scope = md_escape(lead) + "\n\n" + "\n".join(f"- {md_escape(item)}" for item in items)
+    return md_escape(("" if zh else " ").join(clauses)) + "\n\n" + scope
 
 
 def _published(date: str, estimate: bool, lang: str) -> str:

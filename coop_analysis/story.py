@@ -246,17 +246,18 @@ def no_figures_line(profile: RegionProfile, lang: str) -> str:
     return f"{count_label(len(ids), 'initiative')}{with_} ({titles}); no figures of its own in the sources"
 
 
-def pairing_scope(province: str, lang: str) -> str:
+def pairing_scope(province: str, lang: str) -> tuple[str, list[str]]:
     """What the official pairing table covers for ``province`` (every programme when it has
-    no pairing), and what it leaves out (:mod:`coop_analysis.pairings`)."""
+    no pairing), and what it leaves out (:mod:`coop_analysis.pairings`): a lead-in and its
+    items (plain text, one per programme, then what is not covered)."""
     from coop_analysis.pairings import NOT_COVERED_EN, NOT_COVERED_ZH, coverage_notes
 
     notes = coverage_notes(province, lang) or coverage_notes(None, lang)
     end = "。" if lang == "zh" else "."
     notes = [n if n.endswith(end) else n + end for n in notes]
     if lang == "zh":
-        return "官方结对表收录——" + "".join(notes) + NOT_COVERED_ZH
-    return "The official pairing table covers — " + " ".join(notes) + " " + NOT_COVERED_EN
+        return "官方结对表收录：", [*notes, NOT_COVERED_ZH]
+    return "The official pairing table records:", [*notes, NOT_COVERED_EN]
 
 
 def context_sentence(lang: str) -> str:

@@ -71,8 +71,8 @@ def test_pairing_sentence_without_any_pairing() -> None:
     paired = set(load_pairings()["east_province"]) | set(load_pairings()["west_province"])
     unpaired = next(p for p in ("Hainan", "Hunan", "Henan", "Anhui") if p not in paired)
     text = narrative.pairing_sentence(profiles.region_profile(unpaired), "en")
-    assert text.startswith(f"{unpaired} has no official East–West or counterpart-support pairing. ")
-    assert "The official pairing table covers — East–West cooperation (2021 pairs): all 11" in text
+    assert text.startswith(f"{unpaired} has no official East–West or counterpart-support pairing.\n\n")
+    assert "The official pairing table records:\n\n- East–West cooperation (2021 pairs): all 11" in text
 
 
 @pytest.mark.parametrize("region", profiles.provinces_with_records())

@@ -127,8 +127,10 @@ def test_guizhou_timeline_puts_the_visit_after_the_visit_it_followed_up() -> Non
 @pytest.mark.parametrize("region", ["Tibet", "Hainan"])
 def test_pages_say_what_the_pairing_table_covers(region: str) -> None:
     text = narrative.pairing_sentence(profiles.region_profile(region), "en")
-    assert "The official pairing table covers — " in text and "Not in the pairing table: other programmes" in text
-    assert "官方结对表收录——" in narrative.pairing_sentence(profiles.region_profile(region), "zh")
+    assert (
+        "The official pairing table records:\n\n- " in text and "\n- Not in the pairing table: other programmes" in text
+    )
+    assert "官方结对表收录：\n\n- " in narrative.pairing_sentence(profiles.region_profile(region), "zh")
 
 
 def test_gansu_stories_without_numbers_are_in_its_report() -> None:
