@@ -6,46 +6,24 @@
 
 A page's weight is its HTML plus every local file it references (stylesheet,
 font subset, images not embedded), each counted in full — what a reader with
-an empty cache downloads, whether or not the browser would skip a font.
-References to other hosts are counted apart (their size is unknown here).
+an empty cache downloads, whether or not the browser would skip a font
+(``coop_analysis.pagecheck.page_weight``; ``pagecheck`` also reports a page over the
+budget, so the tests hold it). References to other hosts are counted apart (their
+size is unknown here).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-TARGET_KB = 250
-_REF_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)["']?\s*\)""")
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
 
-
-def page_weight(page: Path) -> tuple[int, list[str], list[str]]:
-    """Bytes of the page and its local assets; the assets; the references to other hosts."""
-    text = page.read_text(encoding="utf-8")
-    total = len(text.encode("utf-8"))
-    assets: list[str] = []
-    external: list[str] = []
-    seen: set[Path] = set()
-    for match in _REF_RE.finditer(text):
-        ref = match.group(1) or match.group(2)
-        if ref.startswith(("data:", "#", "mailto:")):
-            continue
-        parts = urlsplit(ref)
-        if parts.scheme in ("http", "https") or ref.startswith("//"):
-            external.append(ref)
-            continue
-        target = (page.parent / unquote(parts.path)).resolve()
-        if target.suffix in (".html", ".ipynb", ".csv") or target in seen:
-            continue  # links to other documents are not part of this page
-        seen.add(target)
-        if target.is_file():
-            total += target.stat().st_size
-            assets.append(target.name)
-    return total, assets, external
+from coop_analysis.pagecheck import BUDGET_KB as TARGET_KB  # noqa: E402
+from coop_analysis.pagecheck import page_weight  # noqa: E402
 
 
 def main() -> int:

@@ -7,7 +7,10 @@
   a verbatim quote or a figure as written carries ``lang="zh"`` on an English
   page, the link to the English page ``lang="en"`` on a Chinese one;
 * internals in the visible text: ``snake_case`` identifiers, ``|``-joined lists;
-* an image without alt text (or with nbconvert's placeholder).
+* an image without alt text (or with nbconvert's placeholder);
+
+and :func:`check_site` adds, for a page on disk, a weight over :data:`BUDGET_KB` with its
+assets (:func:`page_weight`: what a reader with an empty cache downloads).
 
 The tests run it over every built page; ``python -m coop_analysis.pagecheck
 reports/`` does the same by hand.
@@ -19,8 +22,13 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["check_page", "check_site"]
+__all__ = ["BUDGET_KB", "check_page", "check_site", "page_weight"]
+
+#: Most a page may weigh with its stylesheet, font subset and images (KB of 1,024 bytes).
+BUDGET_KB = 250
+_REF_RE = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|url\(\s*["']?([^"')]+)["']?\s*\)""")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ENGLISH = re.compile(r"[A-Za-z]{2,}(?:[\s,;:'’()-]+[A-Za-z]{2,}){2,}")
@@ -75,11 +83,42 @@ def check_page(page_html: str) -> list[str]:
     return problems
 
 
+def page_weight(page: Path) -> tuple[int, list[str], list[str]]:
+    """Bytes of the page and its local assets, each counted once and in full (stylesheet, font
+    subset, images not embedded; not the documents it links to); the assets' names; the
+    references to other hosts (their size is unknown here)."""
+    text = page.read_text(encoding="utf-8")
+    total = len(text.encode("utf-8"))
+    assets: list[str] = []
+    external: list[str] = []
+    seen: set[Path] = set()
+    for match in _REF_RE.finditer(text):
+        ref = match.group(1) or match.group(2)
+        if ref.startswith(("data:", "#", "mailto:")):
+            continue
+        parts = urlsplit(ref)
+        if parts.scheme in ("http", "https") or ref.startswith("//"):
+            external.append(ref)
+            continue
+        target = (page.parent / unquote(parts.path)).resolve()
+        if target.suffix in (".html", ".ipynb", ".csv") or target in seen:
+            continue  # links to other documents are not part of this page
+        seen.add(target)
+        if target.is_file():
+            total += target.stat().st_size
+            assets.append(target.name)
+    return total, assets, external
+
+
 def check_site(pages: Iterable[Path]) -> dict[Path, list[str]]:
-    """:func:`check_page` for each page; only pages with problems are returned."""
+    """:func:`check_page` for each page, and its weight against :data:`BUDGET_KB`; only pages
+    with problems are returned."""
     found = {}
     for page in pages:
         problems = check_page(Path(page).read_text(encoding="utf-8"))
+        weight = page_weight(Path(page))[0] / 1024
+        if weight > BUDGET_KB:
+            problems.append(f"weighs {weight:.1f} KB with its assets, over the {BUDGET_KB} KB budget")
         if problems:
             found[Path(page)] = problems
     return found

@@ -28,6 +28,7 @@ import html
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -230,7 +231,7 @@ def table_html(fragment: str) -> str:
     """Make an HTML output readable on a phone: tables labelled cell by cell, figures kept whole.
 
     A table of three or more columns gets the class ``stack`` (one card per row
-    below 40rem, see ``coop.css``) and a class naming its column headers, with a
+    below :data:`STACK_BELOW`, see ``coop.css``) and a class naming its column headers, with a
     ``<style>`` before it that labels each cell by its column on phones
     (``td:nth-child(n)::before``: one rule per column instead of the header
     repeated in every cell, which was a third of a long table's bytes); every
@@ -264,15 +265,43 @@ def table_html(fragment: str) -> str:
             name, css = _label_style(heads)
             classes += ["stack", name]
             styles.append(css)
+            classes += [f"sc{i}" for i in _short_columns(table, heads)]  # rules in coop.css
         table["class"] = classes
         table.wrap(soup.new_tag("div", attrs={"class": "table"}))
     head = "".join(f'<style class="{LABEL_STYLE}">{css}</style>' for css in dict.fromkeys(styles))
     return head + _keep_tokens_whole(str(soup))
 
 
+#: Below this width tables of three or more columns stack (one card per row; ``coop.css``): a
+#: tablet's 768 px is too narrow for the key-figures table's ten columns.
+STACK_BELOW = "56rem"
 #: Class of the ``<style>`` elements holding a table's phone labels (moved into the page's head).
 LABEL_STYLE = "coop-labels"
 _LABEL_STYLE_RE = re.compile(rf'<style class="{LABEL_STYLE}">(.*?)</style>', re.S)
+
+
+#: A column whose header and cells are all at most this wide (a CJK character counts 2) is kept on
+#: one line on wide screens (class ``sc<n>`` on the table, rules in ``coop.css``): beside a long
+#: text column, a browser otherwise gives a short column the width of one character, and Chinese
+#: then breaks after every character (牵/头/省/份).
+SHORT_COLUMN = 12
+#: Columns 1 to this have an ``sc<n>`` rule in ``coop.css``.
+SHORT_COLUMN_RULES = 12
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _short_columns(table: Any, heads: list[str]) -> list[int]:
+    """1-based positions of the columns of ``table`` whose header and cells are all short."""
+    widths = [_text_width(h) for h in heads]
+    for tr in table.find_all("tr"):
+        if tr.find_parent("thead") is not None:
+            continue
+        for i, td in enumerate(tr.find_all(["td", "th"], recursive=False)[: len(heads)]):
+            widths[i] = max(widths[i], _text_width(td.get_text(" ", strip=True)))
+    return [i for i, w in enumerate(widths, start=1) if w <= SHORT_COLUMN and i <= SHORT_COLUMN_RULES]
 
 
 def _label_style(heads: list[str]) -> tuple[str, str]:
@@ -285,7 +314,7 @@ def _label_style(heads: list[str]) -> tuple[str, str]:
         for i, head in enumerate(heads, start=1)
         if head
     )
-    return name, f"@media (max-width:40rem){{{rules}}}"
+    return name, f"@media (max-width:{STACK_BELOW}){{{rules}}}"
 
 
 def _css_string(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coop_analysis.pagecheck import check_page, check_site
+from coop_analysis.pagecheck import BUDGET_KB, check_page, check_site, page_weight
 from coop_analysis.pages import iter_pages
 
 
@@ -45,6 +45,21 @@ def test_each_kind_of_problem_is_named():
         "English in Chinese text: 'Each fact with the figure as written' in 'Each fact with the figure as written.'"
     ]
     assert check_page("<html><body>x</body></html>") == ["the page declares lang='', expected 'en' or 'zh'"]
+
+
+def test_weight_counts_each_asset_once_and_flags_a_page_over_budget(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "map.webp").write_bytes(b"x" * 1000)
+    (tmp_path / "a" / "other.html").write_text("<p>linked, not loaded</p>", encoding="utf-8")
+    body = '<img src="map.webp" alt="Map"><img src="map.webp" alt="Map"><a href="other.html">o</a>'
+    page = tmp_path / "a" / "p.html"
+    page.write_text(_page("en", body), encoding="utf-8")
+    size = len(page.read_bytes())
+    assert page_weight(page) == (size + 1000, ["map.webp"], [])
+    assert check_site([page]) == {}
+    (tmp_path / "a" / "map.webp").write_bytes(b"x" * (BUDGET_KB * 1024))
+    (problem,) = check_site([page])[page]
+    assert problem.startswith("weighs 250.") and problem.endswith(f"over the {BUDGET_KB} KB budget")
 
 
 def test_every_built_page_reads_in_one_language_without_internals(built_site: Path) -> None:

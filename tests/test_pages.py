@@ -12,7 +12,7 @@ import pytest
 from coop_analysis import pages, profiles
 from coop_analysis.webfont import UNICODE_RANGE, Subsetter, cjk_chars, font_face_css
 
-from .conftest import files_under
+from .conftest import PROJECT, files_under
 
 
 def test_markdown_keeps_dollar_signs_and_escapes_raw_html():
@@ -42,13 +42,31 @@ def test_tables_get_labels_for_phones():
     frame = pd.DataFrame({"fact": ["F1", "F2"], "figure": ["> 2,000", "3"], 'as of "</style>': ["2025-03", "2024"]})
     out = pages.table_html(frame.to_html(index=False, border=0))
     style, table = re.fullmatch(r'<style class="coop-labels">(.*?)</style>(.*)', out, re.S).groups()
-    name = re.search(r'<table class="stack (cols-[0-9a-f]+)">', table).group(1)
-    assert table.startswith(f'<div class="table"><table class="stack {name}">') and "data-label" not in out
-    assert style.startswith("@media (max-width:40rem){") and "</style" not in style
+    name = re.search(r'<table class="stack (cols-[0-9a-f]+) sc1 sc2">', table).group(1)  # the 3rd header is long
+    assert table.startswith(f'<div class="table"><table class="stack {name} sc1 sc2">') and "data-label" not in out
+    assert style.startswith("@media (max-width:56rem){") and "</style" not in style
+    css = (PROJECT / "coop_analysis" / "templates" / "coop.css").read_text(encoding="utf-8")
+    assert f"@media (max-width:{pages.STACK_BELOW}){{\n  table.stack," in css  # one breakpoint for both
     for n, label in ((1, "fact"), (2, "figure"), (3, "as of \\22 \\3c /style\\3e ")):
         assert f'.{name} td:nth-child({n})::before{{content:"{label}"}}' in style, label
     narrow = pages.table_html(frame[["fact", "figure"]].to_html(index=False))
     assert 'class="stack' not in narrow and "<style" not in narrow  # two columns fit a phone as they are
+
+
+def test_short_columns_keep_to_one_line_on_wide_screens():
+    """Beside a long text column, short columns (status, province, year) are not squeezed to one
+    character per line (牵/头/省/份) on a wide screen; long ones still wrap."""
+    frame = pd.DataFrame(
+        {"合作项目": ["冀藏“四方三地”科技合作试点"], "状态": ["已开展"], "牵头省份": ["河北"], "起始": ["2024"],
+         "简介": ["在科技部支持和指导下，" * 4]}
+    )  # fmt: skip
+    out = pages.table_html(frame.to_html(index=False))
+    assert re.search(r'<table class="stack cols-[0-9a-f]+ sc2 sc3 sc4">', out)
+    wide = pages.table_html(frame.assign(状态=["已开展并完成验收工作"]).to_html(index=False))
+    assert re.search(r'<table class="stack cols-[0-9a-f]+ sc3 sc4">', wide)  # nine CJK characters are not short
+    css = (PROJECT / "coop_analysis" / "templates" / "coop.css").read_text(encoding="utf-8")
+    rule = re.search(r"@media \(min-width:62rem\)\{([^{}]*)\{white-space:nowrap\}\}", css).group(1)
+    assert rule.split(",") == [f".sc{i} tr>:nth-child({i})" for i in range(1, pages.SHORT_COLUMN_RULES + 1)]
 
 
 def test_a_page_holds_its_tables_label_rules_once_in_its_head():

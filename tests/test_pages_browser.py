@@ -1,9 +1,9 @@
-"""Every built page in headless Chromium with the network blocked, on a phone and a desktop.
+"""Every built page in headless Chromium with the network blocked, on a phone, a tablet and a desktop.
 
 The reports are built once (every province with records and the overview, in
 English and Chinese) into a temporary folder — or read from
 ``COOP_PAGES_DIR`` when it names a finished build — and each page is loaded at
-390 px and 1280 px. A page passes when:
+390, 768 and 1280 px. A page passes when:
 
 * no request leaves the machine and none fails (every asset is there);
 * no character is drawn as a missing-glyph box: each distinct character of the
@@ -30,7 +30,7 @@ from coop_analysis import pages, reports
 from coop_analysis.webfont import cjk_chars
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-WIDTHS = (390, 1280)
+WIDTHS = (390, 768, 1280)  # phone, tablet (tables stack below 56rem), desktop
 
 pytestmark = [
     pytest.mark.browser,
