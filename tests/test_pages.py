@@ -208,6 +208,23 @@ def test_subsetter_is_exact_and_refuses_unannounced_characters():
         cutter.font("甘")
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to list open files")
+def test_subsetting_leaves_the_font_file_closed():
+    """A lazy TTFont keeps its file open; left to the garbage collector, it raised a ResourceWarning
+    in whatever test ran next (a flaky failure of tests/test_fonts.py)."""
+    import os
+
+    from coop_analysis.webfont import _font_path
+
+    def open_fonts() -> int:
+        fds = Path("/proc/self/fd").iterdir()
+        return sum(1 for fd in fds if os.path.realpath(fd) == str(_font_path().resolve()))
+
+    before = open_fonts()
+    Subsetter("东西部科技合作", cache=None).font("东西")
+    assert open_fonts() == before
+
+
 def test_subsets_come_from_the_cache_until_the_characters_or_the_font_change(tmp_path, monkeypatch):
     """Keyed by (font digest, options, fontTools version, characters): an unchanged page costs a read."""
     import shutil
