@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 from coop_analysis.datasets import load_pairings, load_places, load_provinces, table_version
 from coop_analysis.errors import UnknownRegionError
+from coop_analysis.placenames import CONVENTIONAL_SHORT_FORMS, place_matches, short_forms
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,17 +140,6 @@ def official_partners(province: str | int) -> pd.DataFrame:
     return pairs[(pairs["east_province"] == p) | (pairs["west_province"] == p)].reset_index(drop=True)
 
 
-#: Short forms in common use that no rule gives: the first character of a
-#: transliterated name + 州 (博尔塔拉 → 博州), as Xinjiang's own publications write them.
-CONVENTIONAL_SHORT_FORMS: dict[str, str] = {
-    "博州": "博尔塔拉蒙古自治州",
-    "巴州": "巴音郭楞蒙古自治州",
-    "克州": "克孜勒苏柯尔克孜自治州",
-}
-#: Generic words of autonomous divisions and the short word each keeps (阿坝藏族羌族自治州 → 阿坝州).
-_AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
-
-
 def place_short_forms(places: pd.DataFrame) -> dict[str, int]:
     """Short forms of autonomous divisions → row position in ``places``.
 
@@ -161,19 +151,7 @@ def place_short_forms(places: pd.DataFrame) -> dict[str, int]:
     :func:`resolve_place` gives both and :func:`find_places` the prefecture
     (a prefecture wins, and 巴州区 written in full still matches the district).
     """
-    taken = set(places["place_zh"]) | set(places["short_zh"])
-    forms: dict[str, int] = {}
-    for pos, (full, short) in enumerate(zip(places["place_zh"], places["short_zh"], strict=True)):
-        for generic, kept in _AUTONOMOUS:
-            if full.endswith(generic) and short != full:
-                form = short + kept
-                if form not in taken:
-                    forms[form] = pos
-    by_name = {full: pos for pos, full in enumerate(places["place_zh"])}
-    for form, full in CONVENTIONAL_SHORT_FORMS.items():
-        if full in by_name and form not in forms:
-            forms[form] = by_name[full]
-    return forms
+    return short_forms(list(places["place_zh"]), list(places["short_zh"]))
 
 
 def _place_lookup() -> dict[str, list[int]]:
@@ -231,83 +209,6 @@ def resolve_place(name: str) -> pd.DataFrame:
         "source": "provinces table",
     }
     return pd.DataFrame([row]).astype(places.dtypes.to_dict() | {"level": "string"})
-
-
-class _Meaning(NamedTuple):
-    """What a name found in a text stands for (canonical fields missing when ambiguous)."""
-
-    level: str
-    province_en: str | None
-    province_zh: str | None
-    canonical: str | None
-    adcode: int | None
-    ambiguous: bool
-
-
-def _place_matcher() -> tuple[Any, dict[str, _Meaning]]:
-    return _place_matcher_for(table_version("provinces"), table_version("places"))
-
-
-@cache
-def _place_matcher_for(*versions: str) -> tuple[Any, dict[str, _Meaning]]:
-    """An Aho–Corasick automaton over every province and place name, and what each name means.
-
-    One pass over a text finds the leftmost-longest names in time linear in the
-    text (a regex alternation of thousands of names tried every branch at every
-    character: 0.1 MB/s).
-    """
-    import ahocorasick
-    import pandas as pd
-
-    prov = load_provinces()
-    places = load_places()
-    zh = dict(zip(prov["name_en"], prov["short_zh"], strict=True))
-    meaning: dict[str, _Meaning] = {}
-    for row in prov.itertuples(index=False):
-        for form in (row.name_zh, row.short_zh):
-            meaning[form] = _Meaning("province", row.name_en, row.short_zh, row.name_zh, int(row.adcode), False)
-    rows = list(places.itertuples(index=False))
-    candidates: dict[str, list[int]] = {}
-    for pos, row in enumerate(rows):
-        for form in {row.place_zh, row.short_zh}:
-            if len(form) < 2 or form in meaning:
-                continue
-            if form == row.short_zh and row.level == "county" and len(form) < 3:
-                continue  # 合作 (合作市), 和平, 新华 …: two-character county names are common words
-            candidates.setdefault(form, []).append(pos)
-    for form, pos in place_short_forms(places).items():
-        if form not in meaning:
-            candidates.setdefault(form, []).append(pos)
-    for form, positions in candidates.items():
-        # A prefecture wins over same-named counties elsewhere (西安 is the city, not 西安区 in Jilin).
-        prefectures = [p for p in positions if rows[p].level == "prefecture"]
-        pool = prefectures or positions
-        provinces = {rows[p].province_en for p in pool}
-        level = "prefecture" if prefectures else rows[positions[0]].level
-        if len(pool) == 1:
-            row = rows[pool[0]]
-            adcode = None if pd.isna(row.adcode) else int(row.adcode)
-            meaning[form] = _Meaning(level, row.province_en, zh.get(row.province_en), row.place_zh, adcode, False)
-        else:  # same name in several places: the province only if they share one
-            province = next(iter(provinces)) if len(provinces) == 1 else None
-            meaning[form] = _Meaning(level, province, zh.get(province or ""), None, None, len(provinces) > 1)
-    automaton = ahocorasick.Automaton()
-    for name in meaning:
-        automaton.add_word(name, name)
-    automaton.make_automaton()
-    return automaton, meaning
-
-
-def place_matches(text: str) -> list[tuple[str, int, int, _Meaning]]:
-    """``(name, start, end, meaning)`` of every place name in ``text``, leftmost-longest, in order.
-
-    The engine behind :func:`find_places`, without building a DataFrame (for
-    callers that look up many spans of one long text).
-    """
-    automaton, meaning = _place_matcher()
-    if not meaning or not text:
-        return []
-    return [(name, end + 1 - len(name), end + 1, meaning[name]) for end, name in automaton.iter_long(text)]
 
 
 def find_places(text: str) -> pd.DataFrame:

@@ -388,8 +388,10 @@ def split_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     heading, start = "", 0
     pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
+    while pos <= len(text):  # line by line without a list of all lines (a second copy of a long text)
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end]
         if is_heading(line):
             if pos > start or heading:
                 sections.append(Section(heading, start, max(pos - 1, start)))

@@ -138,7 +138,7 @@ def _regex_reference(text: str) -> list[tuple[str, int, int]]:
     """The engine find_places had before the automaton: one alternation, longest names first."""
     import re
 
-    from coop_analysis.regions import _place_matcher
+    from coop_analysis.placenames import _place_matcher
 
     names = sorted(_place_matcher()[1], key=len, reverse=True)
     return [(m.group(), m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, names)), text)]
