@@ -1,7 +1,7 @@
 """Candidate facts of a text: every quantity mention with its sentence, section, places and status.
 
 ``coop-analysis extract`` lists them for curation. The text is normalized once and then read
-part by part (:func:`text_parts`, about 64 K characters cut at line ends), so memory stays near
+part by part (:func:`text_parts`, about 16 K characters cut at line ends), so memory stays near
 the size of the text and its normalized form. The core (:func:`iter_candidate_columns`) is plain
 Python: columns as lists, place names from :mod:`coop_analysis.placenames`; on a new text
 (not a source in ``data/raw``) it imports neither pandas nor numpy, and
@@ -71,7 +71,7 @@ def _known_doc(text: str) -> str | None:
 
 
 #: Characters of normalized text handled at a time by :func:`iter_candidates`.
-PART_CHARS = 1 << 16
+PART_CHARS = 1 << 14
 
 
 def _safe_cut(text: str, at: int) -> bool:
