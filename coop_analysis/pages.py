@@ -383,6 +383,7 @@ def make_exporter() -> Any:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        optimistic_validation=True,  # the notebook validated once, after all preprocessors (not after each)
     )
     extract = ExtractOutputPreprocessor(
         extract_output_types=set(IMAGE_TYPES),

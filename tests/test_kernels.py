@@ -142,11 +142,16 @@ def test_preload_environment_keeps_import_time_variables_only():
     assert preload.server_key(env) != preload.server_key(env | {"MPLBACKEND": "svg"})
 
 
-def test_warm_up_builds_what_every_report_would_build_again():
+def test_warm_up_builds_what_every_report_would_build_again(tmp_path):
     code = ("import sys; from coop_analysis.kernels import preload; from coop_analysis import regions; "
             "preload.warm_up(); print(int('pypinyin' in sys.modules), regions._place_matcher_for.cache_info().currsize)")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    env = dict(os.environ, COOP_ANALYSIS_CHART_CACHE=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["1", "1"]  # pypinyin's dictionaries loaded, the place-name automaton built
+    (entry,) = tmp_path.glob("*.chart")  # its map kept for the kernel of that report
+    before = entry.stat().st_mtime_ns
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert entry.stat().st_mtime_ns == before  # the next server takes it from the cache
 
 
 def test_an_unsafe_server_means_fresh_kernels(tmp_path, monkeypatch, stop_servers):

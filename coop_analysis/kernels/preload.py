@@ -200,12 +200,13 @@ def import_stack() -> ImportEffects:
 
 
 def warm_up() -> None:
-    """Load every table, build the place-name lookups and draw one map, so kernels start with warm caches.
+    """Load every table, build the place-name lookups and make one map, so kernels start with warm caches.
 
     Loading the tables reads (and validates, or takes from the on-disk cache) each
     data file; English place names import pypinyin (its dictionaries) and build the
-    place-name automaton; the draw loads the boundaries, the fonts and matplotlib's
-    text caches. Any failure here is logged and ignored: a kernel then does the work itself.
+    place-name automaton; drawing the map loads the boundaries, the fonts and
+    matplotlib's text caches (unless the chart cache has the map: then no kernel
+    of an unchanged build draws either). Any failure here is logged and ignored: a kernel then does the work itself.
     """
     try:
         import coop_analysis
@@ -221,8 +222,9 @@ def warm_up() -> None:
         regions.place_matches("上海")
         provinces = profiles.provinces_with_records()
         if provinces:
-            chart = figures.region_map(profiles.region_profile(provinces[0]), "en")
-            chart.figure.savefig(io.BytesIO(), format="png", dpi=chart.dpi)
+            # drawn and encoded, and kept in the chart cache for the kernel that shows it; when
+            # the cache holds it already, nothing is drawn (kernels take their charts from it too)
+            figures.region_map(profiles.region_profile(provinces[0]), "en")._repr_mimebundle_()
     except Exception as exc:  # a data problem is the kernel's to report, not the server's
         log.warning("fork server: warm-up skipped: %s: %s", type(exc).__name__, exc)
 
