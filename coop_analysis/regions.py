@@ -375,17 +375,17 @@ def place_name_en(text: str) -> str:
         return str(resolve_province(text, suggest=False)["name_en"])
     except UnknownRegionError:
         pass
-    places = load_places()
-    rows = {place: pos for pos, place in reversed(list(enumerate(places["place_zh"])))}
+    columns = _place_columns()
+    rows = columns.first
     names: list[str] = []
     for name, _start, _end, meaning in place_matches(text):
         if meaning.level == "province":
             english = str(meaning.province_en)
         elif meaning.canonical in rows:
-            row = places.iloc[rows[meaning.canonical]]
-            parent = row["parent_zh"] if isinstance(row["parent_zh"], str) else ""
+            pos = rows[meaning.canonical]
+            parent = columns.parent_zh[pos]
             parent_short = place_short_zh(parent) if parent else ""
-            english = _gazetteer_name_en(str(meaning.canonical), str(row["short_zh"]), parent_short)
+            english = _gazetteer_name_en(str(meaning.canonical), columns.short_zh[pos], parent_short)
         else:  # a name of several places: as written
             english = _gazetteer_name_en(name)
         if english not in names:
@@ -398,4 +398,27 @@ def place_name_en(text: str) -> str:
 def place_short_zh(name: str) -> str:
     """A gazetteer place's short name (阿里地区 → 阿里, 保山市 → 保山); other text unchanged."""
     hits = _place_lookup().get(name)
-    return str(load_places().iloc[hits[0]]["short_zh"]) if hits else name
+    return _place_columns().short_zh[hits[0]] if hits else name
+
+
+class _PlaceColumns(NamedTuple):
+    """The gazetteer's columns that English place names read, by row position."""
+
+    short_zh: tuple[str, ...]
+    parent_zh: tuple[str, ...]  # "" where there is none
+    first: dict[str, int]  # place_zh → position of its first row
+
+
+def _place_columns() -> _PlaceColumns:
+    return _place_columns_for(table_version("places"))
+
+
+@cache
+def _place_columns_for(version: str) -> _PlaceColumns:
+    places = load_places()
+    first: dict[str, int] = {}
+    for pos, place in enumerate(places["place_zh"]):
+        first.setdefault(place, pos)
+    short = tuple(str(v) for v in places["short_zh"])
+    parent = tuple(v if isinstance(v, str) else "" for v in places["parent_zh"])
+    return _PlaceColumns(short, parent, first)
