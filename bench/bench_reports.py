@@ -15,7 +15,9 @@ In one process, alternating for ``--rounds`` rounds (the order flips each round)
   warm server (its start-up and preload included in every round), HTML export,
   files and index written; the chart cache and the font-subset cache empty
   (as in a first build; the table cache is kept);
-* WARM — the same build with both caches as the previous build left them.
+* WARM — the same build with both caches as the previous build left them;
+* NO CHART CACHE (``--no-chart-cache-row``) — a warm build with the chart cache
+  turned off (font subsets cached): what the chart cache saves, in the same run.
 
 The caches are the bench's own (temporary folders), not the project's. Prints
 each row per round, min and median, each build's ratio to the floor of the
@@ -115,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="notebooks at once (default: number of cores)")
     parser.add_argument("--lang", choices=["en", "zh"], default="en")
     parser.add_argument("--fresh", action="store_true", help="also time a cold build with fresh kernels")
+    parser.add_argument("--no-chart-cache-row", action="store_true",
+                        help="also time a warm build with the chart cache off")  # fmt: skip
     parser.add_argument("--check", action="store_true", help=f"exit 1 if the median warm ratio is over {TARGET}")
     args = parser.parse_args(argv)
 
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {platform.python_version()}")  # fmt: skip
 
     seconds: dict[str, list[float]] = {}
-    outcomes: dict[str, list] = {"cold": [], "warm": []}
+    outcomes: dict[str, list] = {"cold": [], "warm": [], "nochart": []}
     cpu: dict[str, list[float]] = {}
     failed: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench_reports_") as tmp:
@@ -148,9 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         pages.font_cache_dir = lambda: fonts  # type: ignore[attr-defined]  # finish_site's, in this process
 
         def build(r: int, label: str) -> float:
-            if label != "warm":
+            if label in ("cold", "fresh"):
                 shutil.rmtree(charts, ignore_errors=True)
                 shutil.rmtree(fonts, ignore_errors=True)
+            os.environ[chartcache.ENV] = "off" if label == "nochart" else str(charts)
             result = build_reports(None, lang=args.lang, out=Path(tmp) / f"{label}{r}", jobs=jobs,
                                    fork=label != "fresh", progress=False)  # fmt: skip
             failed.extend(result.failed)
@@ -161,11 +166,13 @@ def main(argv: list[str] | None = None) -> int:
         for r in range(args.rounds):
             steps = [("floor", lambda: _floor(papermill, empties, jobs))]
             steps += [(label, lambda r=r, label=label: build(r, label)) for label in ("cold", "warm")]
+            if args.no_chart_cache_row:
+                steps.append(("nochart", lambda r=r: build(r, "nochart")))
             if args.fresh:
                 steps.append(("fresh", lambda r=r: build(r, "fresh")))
             if r % 2:
                 steps.reverse()
-                steps.sort(key=lambda step: step[0] != "warm")  # warm first: it finds the caches full
+                steps.sort(key=lambda step: step[0] not in ("warm", "nochart"))  # first: caches full
             times = {}
             for label, step in steps:
                 before = _cpu()
@@ -183,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  papermill empty-notebook floor: min {min(floor_s):.2f} s, median {med_floor:.2f} s")
     ratios: dict[str, float] = {}
     for label, title in [("cold", "cold (empty chart and font caches)"), ("warm", "warm (caches from the build before)"),
-                         ("fresh", "cold, fresh kernels")]:  # fmt: skip
+                         ("nochart", "warm, chart cache off"), ("fresh", "cold, fresh kernels")]:  # fmt: skip
         if label not in seconds:
             continue
         values = seconds[label]
@@ -200,10 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:6s} {statistics.median(values):6.2f}  ({ratio:.2f}× the floor's; load-independent)")
 
     print("\nper report notebook (median over all rounds, seconds; the cells by what they call):")
-    cold, warm = _breakdown(outcomes["cold"]), _breakdown(outcomes["warm"])
-    print(f"  {'':36s} {'cold':>6s} {'warm':>6s}")
-    for key in cold:
-        print(f"  {key:36s} {cold[key]:6.3f} {warm.get(key, float('nan')):6.3f}")
+    columns = {label: _breakdown(found) for label, found in outcomes.items() if found}
+    print(f"  {'':36s} " + " ".join(f"{label:>7s}" for label in columns))
+    for key in columns["cold"]:
+        print(f"  {key:36s} " + " ".join(f"{c.get(key, float('nan')):7.3f}" for c in columns.values()))
     for name, error in failed:
         print(f"  FAILED {name}: {error}", file=sys.stderr)
     if args.check and (failed or ratios["warm"] > TARGET):
