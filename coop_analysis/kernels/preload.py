@@ -206,7 +206,8 @@ def warm_up() -> None:
     data file; English place names import pypinyin (its dictionaries) and build the
     place-name automaton; drawing the map loads the boundaries, the fonts and
     matplotlib's text caches (unless the chart cache has the map: then no kernel
-    of an unchanged build draws either). Any failure here is logged and ignored: a kernel then does the work itself.
+    of an unchanged build draws either). Any failure here is logged and ignored: a
+    kernel then does the work itself.
     """
     try:
         import coop_analysis
