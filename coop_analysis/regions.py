@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coop_analysis.datasets import load_pairings, load_places, load_provinces, table_version
 from coop_analysis.errors import UnknownRegionError
