@@ -143,8 +143,8 @@ def test_preload_environment_keeps_import_time_variables_only():
 
 
 def test_warm_up_builds_what_every_report_would_build_again(tmp_path):
-    code = ("import sys; from coop_analysis.kernels import preload; from coop_analysis import regions; "
-            "preload.warm_up(); print(int('pypinyin' in sys.modules), regions._place_matcher_for.cache_info().currsize)")  # fmt: skip
+    code = ("import sys; from coop_analysis.kernels import preload; from coop_analysis import placenames; "
+            "preload.warm_up(); print(int('pypinyin' in sys.modules), placenames._matcher_for.cache_info().currsize)")  # fmt: skip
     env = dict(os.environ, COOP_ANALYSIS_CHART_CACHE=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["1", "1"]  # pypinyin's dictionaries loaded, the place-name automaton built
