@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from coop_analysis.meta import ColumnMeanings
 from coop_analysis.schemas import FOREIGN_KEYS, LIST_SEP, TABLES, VOCABULARIES, ColumnSpec
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ def view(name: str) -> pd.DataFrame:
                 frame[column] = _categorical(frame[column], c.vocabulary)
     frame.attrs = attrs | {
         "view": True,
-        "columns": attrs.get("columns", {}) | {col: c.description for col, c in derived.items()},
+        "columns": ColumnMeanings(attrs.get("columns", {})) | {col: c.description for col, c in derived.items()},
     }
     return frame
 

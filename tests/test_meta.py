@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
 
 import coop_analysis as ca
 from coop_analysis import cache
-from coop_analysis.meta import SOURCES, tables
+from coop_analysis.meta import SOURCES, ColumnMeanings, tables
 from coop_analysis.schemas import FOREIGN_KEYS, TABLES
 
 LOADERS = {name: getattr(ca, f"load_{name}") for name in tables()}
@@ -64,6 +65,24 @@ def test_attrs_survive_the_disk_cache_and_are_per_copy() -> None:
     assert second.attrs == first.attrs
     second.attrs["table"] = "changed"
     assert ca.load_facts().attrs["table"] == "facts"
+
+
+def test_column_meanings_are_read_only_and_shared_not_copied() -> None:
+    facts = ca.load_facts()
+    meanings = facts.attrs["columns"]
+    with pytest.raises(TypeError, match="read-only"):
+        meanings["value"] = "changed"
+    with pytest.raises(TypeError, match="read-only"):
+        meanings.update(value="changed")
+    with pytest.raises(TypeError, match="read-only"):
+        meanings |= {"value": "changed"}
+    # pandas deep-copies attrs into every result: the meanings travel as the same object
+    assert facts.iloc[:3].attrs["columns"] is meanings
+    widened = meanings | {"extra": "a derived column"}
+    assert isinstance(widened, ColumnMeanings) and widened["extra"] == "a derived column"
+    assert "extra" not in meanings
+    assert pickle.loads(pickle.dumps(facts)).attrs["columns"] == meanings
+    assert ca.facts_view().attrs["columns"]["kind"]  # the view's derived columns added to a new mapping
 
 
 def test_data_version_follows_the_content(project_copy: Path) -> None:
