@@ -196,6 +196,14 @@ def test_facts_csv_opens_in_excel_and_holds_the_reports_facts():
     assert len(overview) > len(table)
 
 
+@pytest.mark.parametrize("region", ["Ningxia", "宁夏", "Tibet", "Shandong", "Qinghai"])
+def test_facts_csv_holds_exactly_the_facts_of_the_report_profile(region):
+    table = pd.read_csv(io.BytesIO(pages.facts_csv(region)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    facts = profiles.region_profile(region).facts
+    shown = pd.read_csv(io.StringIO(facts.to_csv(index=False)), dtype=str, keep_default_na=False)
+    assert table[list(shown.columns)].equals(shown)  # same rows, order and cells as the report's profile
+
+
 def test_subsetter_is_exact_and_refuses_unannounced_characters():
     from fontTools.ttLib import TTFont
 
