@@ -265,6 +265,40 @@ _GENERIC_EN = (
 _PUNCT_EN = str.maketrans({"（": " (", "）": ")", "、": ", ", "，": ", ", "；": "; ", "：": ": ", "·": " "})
 
 
+#: Readings pypinyin gives by default that place names do not use, by character: 都 is dū in
+#: every place name (望都, 花都, 都匀), never the adverb dōu; 长 cháng (长治, 长宁, 天长), not
+#: zhǎng; 什 shí (什邡, 乌什); 曾 zēng (曾都); 柏 bǎi (万柏林, 桐柏); 蚌 bèng (蚌山) …
+PLACE_CHAR_READINGS: dict[str, str] = {"都": "du", "长": "chang", "什": "shi", "曾": "zeng", "柏": "bai", "蚌": "beng"}
+#: … and by name, where a place has a reading of its own (长子县 Zhǎngzǐ, 乐亭 Lào-, 乐清 Yuè-,
+#: 单县 Shàn-, 召陵 Shào-) or pypinyin reads a name wrongly outside a longer word (朝阳 alone).
+PLACE_PHRASE_READINGS: dict[str, tuple[str, ...]] = {
+    "长子": ("zhang", "zi"), "洪洞": ("hong", "tong"), "召陵": ("shao", "ling"), "单县": ("shan", "xian"),
+    "涡阳": ("guo", "yang"), "浚县": ("xun", "xian"), "筠连": ("jun", "lian"), "繁峙": ("fan", "shi"),
+    "乐亭": ("lao", "ting"), "乐清": ("yue", "qing"), "朝阳": ("chao", "yang"),
+}  # fmt: skip
+
+
+def place_syllables(name: str) -> list[str]:
+    """Toneless pinyin of a run of Chinese characters read as a place name (one syllable each).
+
+    pypinyin's readings in context, then those of :data:`PLACE_PHRASE_READINGS` and
+    :data:`PLACE_CHAR_READINGS` where it reads a place name as ordinary text
+    (长治 → ``chang zhi``, not ``zhang zhi``; 长子 stays ``zhang zi``).
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = lazy_pinyin(name, style=Style.NORMAL)
+    if len(syllables) != len(name):  # not one Chinese character per syllable: as pypinyin reads it
+        return syllables
+    out = [PLACE_CHAR_READINGS.get(ch, syllable) for ch, syllable in zip(name, syllables, strict=True)]
+    for phrase, reading in PLACE_PHRASE_READINGS.items():
+        start = name.find(phrase)
+        while start != -1:
+            out[start : start + len(phrase)] = reading
+            start = name.find(phrase, start + len(phrase))
+    return out
+
+
 def _word(syllables: list[str]) -> str:
     """Toneless syllables as one capitalised word, with an apostrophe before a, o or e (Xi'an)."""
     word = "".join(("'" + s if i and s[:1] in "aoe" else s) for i, s in enumerate(syllables))
@@ -279,17 +313,15 @@ def romanize(text: str) -> str:
 
     The fallback for a name without an English form in the reference tables
     (see :func:`place_name_en`); pypinyin picks each character's reading in context
-    (重庆 → ``Chongqing``, 朝阳区 → ``Chaoyang``); a reading it gets wrong stays wrong
-    (长治 → ``Zhangzhi``, not Changzhi; the project's tables give 闵行区 as Minhang District).
+    (重庆 → ``Chongqing``), corrected where place names read a character otherwise
+    (:func:`place_syllables`: 长治 → ``Changzhi``, 望都 → ``Wangdu``). A reading neither
+    knows stays as pypinyin reads it; the project's tables give the English of the places
+    its data names (闵行区 → Minhang District).
     """
-    from pypinyin import Style, lazy_pinyin
-
     words: list[str] = []
     for piece in re.split(r"([\u3400-\u9fff]+)", str(text)):
         if piece:
-            words.append(
-                _word(lazy_pinyin(piece, style=Style.NORMAL)) if _is_han(piece) else piece.translate(_PUNCT_EN)
-            )
+            words.append(_word(place_syllables(piece)) if _is_han(piece) else piece.translate(_PUNCT_EN))
     text_en = ""
     for word in words:  # a space between two romanised words
         if text_en and text_en[-1].isalnum() and word[:1].isalnum():
@@ -337,9 +369,8 @@ def _gazetteer_name_en(name: str, short: str = "", parent_short: str = "") -> st
     """English form of one gazetteer name: the reference tables' English, else its
     romanised stem and the English of its generic word (札达县 → ``Zhada County``,
     黔东南苗族侗族自治州 → ``Qiandongnan Prefecture``, 成都东部新区 → ``Chengdu Dongbu New Area``).
-    Readings come from the whole name, so the generic word gives context (朝阳区 → ``Chaoyang``)."""
-    from pypinyin import Style, lazy_pinyin
-
+    Readings come from the whole name, so the generic word gives context, and place names'
+    own readings apply (:func:`place_syllables`: 长治市 → ``Changzhi``)."""
     known = _english_names()
     if name in known:
         return known[name]
@@ -348,7 +379,7 @@ def _gazetteer_name_en(name: str, short: str = "", parent_short: str = "") -> st
     stem = short if generic.startswith("自治") and short and short != name else name[: len(name) - len(generic)]
     if not _is_han(name) or not name.startswith(stem):
         return f"{romanize(stem)} {english}".strip()
-    syllables = lazy_pinyin(name, style=Style.NORMAL)
+    syllables = place_syllables(name)
     cut = len(parent_short) if parent_short and stem.startswith(parent_short) and stem != parent_short else 0
     head = (known.get(parent_short) or _word(syllables[:cut])) if cut else ""
     words = " ".join(w for w in (head, _word(syllables[cut : len(stem)])) if w)

@@ -206,10 +206,44 @@ def test_romanize(text: str, english: str) -> None:
         ("佛山大学", "Foshan"),  # the words around a place are left out
         ("某某会议中心", "Moumouhuiyizhongxin"),  # no known place at all: romanised whole
         ("", ""),
+        # place names' own readings, where pypinyin reads the characters as ordinary text
+        ("长治市", "Changzhi"),  # not Zhangzhi
+        ("长子县", "Zhangzi County"),  # the one 长 read zhǎng
+        ("长宁区", "Changning District"),
+        ("望都县", "Wangdu County"),  # not Wangdou
+        ("都匀市", "Duyun"),
+        ("什邡市", "Shifang"),  # not Shenfang
+        ("乌什县", "Wushi County"),
+        ("曾都区", "Zengdu District"),
+        ("万柏林区", "Wanbailin District"),
+        ("蚌山区", "Bengshan District"),
+        ("洪洞县", "Hongtong County"),
+        ("繁峙县", "Fanshi County"),
+        ("涡阳县", "Guoyang County"),
+        ("单县", "Shanxian"),
+        ("浚县", "Xunxian"),
+        ("召陵区", "Shaoling District"),
+        ("乐清市", "Yueqing"),
+        ("乐亭县", "Laoting County"),
+        ("朝阳市", "Chaoyang"),  # 朝阳 without a generic word after it read zhaoyang
     ],
 )
 def test_place_name_en(place: str, english: str) -> None:
     assert place_name_en(place) == english
+
+
+def test_no_gazetteer_name_keeps_an_ordinary_text_reading() -> None:
+    """都 is never dou in a place name, 长 zhang only in 长子, 什 never shen."""
+    from coop_analysis.datasets import load_places
+
+    wrong = []
+    for name in load_places()["place_zh"]:
+        english = place_name_en(name).lower()
+        if ("都" in name and "dou" in english) or ("什" in name and "shen" in english and "沈" not in name):
+            wrong.append(f"{name} {english}")
+        if "长" in name and "长子" not in name and "zhang" in english and not {"张", "章", "漳", "彰"} & set(name):
+            wrong.append(f"{name} {english}")
+    assert wrong == []
 
 
 def test_a_romanised_name_keeps_its_parent_citys_name_apart() -> None:
