@@ -261,6 +261,14 @@ def report_title(profile: RegionProfile, lang: str = "en") -> str:
     return f"# {profile.name}: East–West science and technology cooperation"
 
 
+def overview_title(lang: str = "en") -> str:
+    """The national overview's title line (Markdown)."""
+    check_lang(lang)
+    if lang == "zh":
+        return "# 全国概览：东西部科技合作"
+    return "# National overview: East–West science and technology cooperation"
+
+
 class Table:
     """A DataFrame shown whole: every row and the full text of every cell, no index.
 

@@ -8,6 +8,7 @@
   page, the link to the English page ``lang="en"`` on a Chinese one;
 * internals in the visible text: ``snake_case`` identifiers, ``|``-joined lists;
 * an image without alt text (or with nbconvert's placeholder);
+* a page without one title heading (``<h1>``: none, or several);
 
 and :func:`check_site` adds, for a page on disk, a weight over :data:`BUDGET_KB` with its
 assets (:func:`page_weight`: what a reader with an empty cache downloads).
@@ -80,6 +81,9 @@ def check_page(page_html: str) -> list[str]:
         alt = str(img.get("alt") or "").strip()
         if not alt or alt == _PLACEHOLDER_ALT:
             problems.append(f"image without alt text: {str(img.get('src', ''))[:60]!r}")
+    titles = [h.get_text(" ", strip=True) for h in soup.find_all("h1")]
+    if len(titles) != 1 or not titles[0]:
+        problems.append(f"expected one title heading (h1), found {len(titles)}: {[_short(t) for t in titles]}")
     return problems
 
 

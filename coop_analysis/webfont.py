@@ -50,12 +50,17 @@ _RANGES = (
 )
 UNICODE_RANGE = ",".join(f"U+{lo:04X}-{hi:04X}" for lo, hi in _RANGES)
 _CJK_RE = re.compile("[" + "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in _RANGES) + "]")
-# what is not text a reader sees: embedded images, styles, comments
-_NOT_TEXT_RE = re.compile(r"data:[^\"')\s]+|<style\b.*?</style>|<!--.*?-->", re.S | re.I)
+# what the page's font does not draw: embedded images, styles, comments; an image's alt text
+# (shown only when the image cannot be, and then in the reader's own fonts; read aloud without
+# any) and the title (the browser's tab, in its own font)
+_NOT_TEXT_RE = re.compile(
+    r"data:[^\"')\s]+|<style\b.*?</style>|<!--.*?-->|\balt=\"[^\"]*\"|\balt='[^']*'|<title>.*?</title>", re.S | re.I
+)
 
 
 def cjk_chars(html_or_text: str) -> set[str]:
-    """The characters of ``html_or_text`` in the CJK face's ranges (images and styles ignored)."""
+    """The characters of ``html_or_text`` in the CJK face's ranges that the page's font draws
+    (images, styles, alt text and the title ignored: see ``_NOT_TEXT_RE``)."""
     return set(_CJK_RE.findall(_NOT_TEXT_RE.sub("", html_or_text)))
 
 

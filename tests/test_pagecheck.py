@@ -9,7 +9,8 @@ from coop_analysis.pages import iter_pages
 
 
 def _page(lang: str, body: str) -> str:
-    return f'<!DOCTYPE html><html lang="{lang}"><head><title>标题 title</title></head><body>{body}</body></html>'
+    title = "<h1>主要数字报告</h1>" if lang == "zh" else "<h1>A report</h1>"
+    return f'<!DOCTYPE html><html lang="{lang}"><head><title>标题 title</title></head><body>{title}{body}</body></html>'
 
 
 def test_a_clean_page_in_each_language_passes():
@@ -22,6 +23,13 @@ def test_a_clean_page_in_each_language_passes():
         "zh", '<h2>主要数字</h2><p>约60万美元（F006），CSV 下载。</p><a lang="en" href="x">English version here</a>'
     )
     assert check_page(en) == [] and check_page(zh) == []
+
+
+def test_a_page_has_one_title_heading():
+    untitled = '<!DOCTYPE html><html lang="en"><body><h2>Key figures</h2><p>Text.</p></body></html>'
+    assert check_page(untitled) == ["expected one title heading (h1), found 0: []"]
+    (problem,) = check_page(_page("en", "<h1>Another title</h1>"))
+    assert problem.startswith("expected one title heading (h1), found 2")
 
 
 def test_each_kind_of_problem_is_named():
@@ -44,7 +52,7 @@ def test_each_kind_of_problem_is_named():
     assert zh == [
         "English in Chinese text: 'Each fact with the figure as written' in 'Each fact with the figure as written.'"
     ]
-    assert check_page("<html><body>x</body></html>") == ["the page declares lang='', expected 'en' or 'zh'"]
+    assert check_page("<html><body><h1>x</h1></body></html>") == ["the page declares lang='', expected 'en' or 'zh'"]
 
 
 def test_weight_counts_each_asset_once_and_flags_a_page_over_budget(tmp_path: Path) -> None:

@@ -204,6 +204,14 @@ def test_facts_csv_holds_exactly_the_facts_of_the_report_profile(region):
     assert table[list(shown.columns)].equals(shown)  # same rows, order and cells as the report's profile
 
 
+def test_the_font_subset_leaves_out_what_the_font_does_not_draw():
+    page = (
+        "<html><head><title>标题</title><style>p::before{content:'样'}</style></head><body>"
+        '<p>正文</p><img alt="替代文字" src="a.webp"><img alt=\'说明\' src="b.webp"><!-- 注释 --></body></html>'
+    )
+    assert cjk_chars(page) == {"正", "文"}  # alt text (shown only without the image) and the tab's title left out
+
+
 def test_subsetter_is_exact_and_refuses_unannounced_characters():
     from fontTools.ttLib import TTFont
 
