@@ -365,18 +365,43 @@ def _english_names_for(*versions: str) -> dict[str, str]:
     return names
 
 
+def _english_stems() -> dict[str, str]:
+    tables = ("provinces", "pairings", "places", "participants", "organizations")
+    return _english_stems_for(*(table_version(t) for t in tables))
+
+
+@cache
+def _english_stems_for(*versions: str) -> dict[str, str]:
+    """A prefecture's short name → the English the tables give it, without its generic word
+    (阿克苏 → ``Aksu``, from 阿克苏地区 → ``Aksu Prefecture``; not for an autonomous
+    prefecture's English, whose stem holds ethnic names)."""
+    stems: dict[str, str] = {}
+    for name_zh, name_en in _english_names().items():
+        if not name_zh.endswith(("地区", "州", "盟")) or "Autonomous" in name_en:
+            continue
+        for suffix in (" Prefecture", " League"):
+            if name_en.endswith(suffix) and len(name_en) > len(suffix):
+                stems.setdefault(place_short_zh(name_zh), name_en[: -len(suffix)])
+    return stems
+
+
 def _gazetteer_name_en(name: str, short: str = "", parent_short: str = "") -> str:
     """English form of one gazetteer name: the reference tables' English, else its
     romanised stem and the English of its generic word (札达县 → ``Zhada County``,
     黔东南苗族侗族自治州 → ``Qiandongnan Prefecture``, 成都东部新区 → ``Chengdu Dongbu New Area``).
     Readings come from the whole name, so the generic word gives context, and place names'
-    own readings apply (:func:`place_syllables`: 长治市 → ``Changzhi``)."""
+    own readings apply (:func:`place_syllables`: 长治市 → ``Changzhi``). A city or county
+    named like its prefecture takes the prefecture's English (阿克苏市 → ``Aksu``, 喀什市 →
+    ``Kashgar``, 和田县 → ``Hotan County``: not ``Akesu``, ``Kashi``, ``Hetian`` beside
+    ``Aksu Prefecture``)."""
     known = _english_names()
     if name in known:
         return known[name]
     generic, english = next(((g, e) for g, e in _GENERIC_EN if name.endswith(g) and len(name) > len(g)), ("", ""))
     # an autonomous division's stem is its short name, without the ethnic names
     stem = short if generic.startswith("自治") and short and short != name else name[: len(name) - len(generic)]
+    if parent_short and stem == parent_short and (same := _english_stems().get(stem)):
+        return f"{same} {english}" if english else same  # named like its prefecture: 和田县 → Hotan County
     if not _is_han(name) or not name.startswith(stem):
         return f"{romanize(stem)} {english}".strip()
     syllables = place_syllables(name)

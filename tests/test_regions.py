@@ -226,6 +226,11 @@ def test_romanize(text: str, english: str) -> None:
         ("乐清市", "Yueqing"),
         ("乐亭县", "Laoting County"),
         ("朝阳市", "Chaoyang"),  # 朝阳 without a generic word after it read zhaoyang
+        # a city or county named like its prefecture takes the prefecture's English
+        ("阿克苏市", "Aksu"),  # beside Aksu Prefecture, not Akesu
+        ("喀什市", "Kashgar"),
+        ("和田县", "Hotan County"),
+        ("喀什地区疏附县", "Kashgar Prefecture and Shufu County"),
     ],
 )
 def test_place_name_en(place: str, english: str) -> None:
