@@ -330,9 +330,12 @@ def romanize(text: str) -> str:
     return re.sub(r"\s+", " ", text_en).strip()
 
 
+#: The tables the English place names come from (their versions key the caches below).
+_ENGLISH_TABLES = ("provinces", "pairings", "places", "participants", "organizations")
+
+
 def _english_names() -> dict[str, str]:
-    tables = ("provinces", "pairings", "places", "participants", "organizations")
-    return _english_names_for(*(table_version(t) for t in tables))
+    return _english_names_for(*(table_version(t) for t in _ENGLISH_TABLES))
 
 
 @cache
@@ -366,8 +369,7 @@ def _english_names_for(*versions: str) -> dict[str, str]:
 
 
 def _english_stems() -> dict[str, str]:
-    tables = ("provinces", "pairings", "places", "participants", "organizations")
-    return _english_stems_for(*(table_version(t) for t in tables))
+    return _english_stems_for(*(table_version(t) for t in _ENGLISH_TABLES))
 
 
 @cache
