@@ -137,6 +137,13 @@ class ForkServer:
         if not self._ready.get("ok"):
             raise ForkServerError(f"the fork server could not start: {self._ready.get('error')}")
 
+    def wait_ready(self) -> None:
+        """Wait until the server has preloaded (raises :class:`ForkServerError` if it cannot start)."""
+        with self._lock:
+            if self.closed:
+                raise ForkServerError("the fork server was stopped")
+            self._wait_ready()
+
     def request(self, op: str, **fields: Any) -> dict[str, Any]:
         with self._lock:
             if self.closed:

@@ -5,8 +5,11 @@ entry point group, so any kernelspec naming it in
 ``metadata.kernel_provisioner.provisioner_name`` gets forked kernels — in
 papermill, nbclient, nbval or JupyterLab alike.
 
-It is jupyter_client's :class:`LocalProvisioner` (connection file, ports,
-command line) with another way to start and watch the process: the command
+It is jupyter_client's :class:`LocalProvisioner` (connection file, command
+line) with ports nothing else takes before the kernel binds them
+(:mod:`.ports`: outside the ephemeral range, and for a forked kernel chosen
+again once its server is ready — starting a server takes seconds), and with
+another way to start and watch the process: the command
 ``python -m ipykernel_launcher …`` of this interpreter is handed to the fork
 server (:mod:`coop_analysis.kernels.client`) instead of being executed. Any
 other command, a platform without ``fork``, ``COOP_ANALYSIS_FORK=0`` or a
@@ -27,11 +30,11 @@ import sys
 import weakref
 from typing import Any
 
-from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.connect import KernelConnectionInfo, LocalPortCache
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool
 
-from coop_analysis.kernels import client
+from coop_analysis.kernels import client, ports
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,35 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
 
     _server: client.ForkServer | None = None
     forked = False
+    _launched = False  # on its ports: a restart keeps them, as clients expect
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        km = self.parent
+        if km is not None and km.transport == "tcp" and km.cache_ports and not self.ports_cached:
+            self._take_ports()
+        return await super().pre_launch(**kwargs)
+
+    def _take_ports(self) -> list[int]:
+        """Give the kernel manager new ports (and hold them in jupyter_client's cache); the old ones."""
+        km = self.parent
+        cache = LocalPortCache.instance()
+        old = [getattr(km, name) for name in ports.CHANNELS] if self.ports_cached else []
+        new = ports.reserve(km.ip, cache.currently_used_ports)
+        for name, port in zip(ports.CHANNELS, new, strict=True):
+            setattr(km, name, port)
+        self.ports_cached = True
+        return old
+
+    def _ports_again(self) -> None:
+        """New ports in the written connection file, just before the fork."""
+        km = self.parent
+        if km is None or km.transport != "tcp" or not self.ports_cached or not os.path.exists(km.connection_file):
+            return
+        old = self._take_ports()
+        ports.rewrite_connection_file(km.connection_file, {name: getattr(km, name) for name in ports.CHANNELS})
+        self.connection_info = km.get_connection_info()
+        for port in old:
+            LocalPortCache.instance().return_port(port)
 
     @property
     def has_process(self) -> bool:
@@ -69,6 +101,9 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             server = await asyncio.to_thread(client.server_for, env)
         if server is not None:
             try:
+                if not self._launched:
+                    await asyncio.to_thread(server.wait_ready)  # a server starting takes seconds
+                    self._ports_again()
                 pid = await asyncio.to_thread(server.fork, cmd[3:], env, cwd)
             except client.ForkServerError as exc:
                 log.warning("coop-analysis: starting a fresh kernel instead of a forked one: %s", exc)
@@ -76,9 +111,11 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
                     client.give_up(server) if server.alive() else None
             else:
                 self._server, self.pid, self.pgid, self.cwd, self.forked = server, pid, pid, cwd, True
+                self._launched = True
                 _live.add(self)
                 return self.connection_info
         info = await super().launch_kernel(cmd, **kwargs)
+        self._launched = True
         _live.add(self)
         return info
 
