@@ -9,11 +9,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jupyter_client.connect import LocalPortCache
 
 from coop_analysis import clear_cache
+from coop_analysis.kernels import ports
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEED_ID = "000_f2e234c30898f6af"
+
+
+def _port_outside_the_ephemeral_range(cache: LocalPortCache, ip: str) -> int:
+    return ports.reserve(ip, cache.currently_used_ports, 1)[0]
+
+
+# Kernels that jupyter_client starts itself in this test process (nbval's, with the python3
+# kernelspec) get the ports the project's kernelspec gives its kernels: ports the system cannot
+# hand to another socket while the kernel starts (coop_analysis/kernels/ports.py). Imported while
+# collecting tests/, so before any notebook or test runs.
+LocalPortCache.find_available_port = _port_outside_the_ephemeral_range  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

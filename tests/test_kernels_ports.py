@@ -141,3 +141,16 @@ def test_fresh_kernels_get_ports_outside_the_ephemeral_range_too(kernel_manager,
     low, high = ports.ephemeral_range()
     assert all(not low <= port <= high for port in _ports_of(km))
     assert os.path.exists(km.connection_file)
+
+
+def test_kernels_jupyter_client_starts_in_the_tests_get_such_ports_too():
+    """nbval's kernels (python3 kernelspec) take their ports from jupyter_client's cache; tests/conftest.py points it here."""
+    from jupyter_client.connect import LocalPortCache
+
+    cache = LocalPortCache.instance()
+    port = cache.find_available_port("127.0.0.1")
+    try:
+        low, high = ports.ephemeral_range()
+        assert not low <= port <= high and port in cache.currently_used_ports
+    finally:
+        cache.return_port(port)

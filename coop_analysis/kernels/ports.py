@@ -111,10 +111,10 @@ def pick(
     return chosen
 
 
-def reserve(ip: str, held: set[int]) -> list[int]:
-    """:func:`pick` ports for one kernel and add them to ``held`` (the ports this process's kernels hold), atomically."""
+def reserve(ip: str, held: set[int], count: int = len(CHANNELS)) -> list[int]:
+    """:func:`pick` ``count`` ports and add them to ``held`` (the ports this process's kernels hold), atomically."""
     with _reserving:
-        chosen = pick(ip, taken=held)
+        chosen = pick(ip, count, taken=held)
         held.update(chosen)
     return chosen
 
