@@ -154,3 +154,17 @@ def test_kernels_jupyter_client_starts_in_the_tests_get_such_ports_too():
         assert not low <= port <= high and port in cache.currently_used_ports
     finally:
         cache.return_port(port)
+
+
+def test_the_pool_draws_from_both_sides_of_the_ephemeral_range():
+    low, high = 32768, 60999
+    pool = ports._Pool(ports.outside((low, high)))
+    assert len(pool) == (low - ports.LOWEST) + (65535 - high)
+    assert [pool[0], pool[low - ports.LOWEST - 1], pool[low - ports.LOWEST], pool[len(pool) - 1]] == [
+        ports.LOWEST,
+        low - 1,
+        high + 1,
+        65535,
+    ]
+    with pytest.raises(IndexError):
+        pool[len(pool)]

@@ -21,7 +21,7 @@ import os
 import random
 import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,23 @@ def _any_port(ip: str) -> int:
         return int(probe.getsockname()[1])
 
 
+class _Pool(Sequence[int]):
+    """The ports of several ranges as one sequence, without listing them."""
+
+    def __init__(self, ranges: list[range]) -> None:
+        self._ranges = ranges
+
+    def __len__(self) -> int:
+        return sum(len(r) for r in self._ranges)
+
+    def __getitem__(self, index: int) -> int:  # type: ignore[override]
+        for r in self._ranges:
+            if index < len(r):
+                return r[index]
+            index -= len(r)
+        raise IndexError(index)
+
+
 def pick(
     ip: str,
     count: int = len(CHANNELS),
@@ -91,7 +108,7 @@ def pick(
     them ephemeral), ports come from binding port 0, as jupyter_client does.
     """
     avoid = set(taken)
-    pool = [port for ports in outside(ephemeral or ephemeral_range()) for port in ports]
+    pool = _Pool(outside(ephemeral or ephemeral_range()))
     draw = rng or random.SystemRandom()
     chosen: list[int] = []
     while len(chosen) < count:
