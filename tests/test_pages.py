@@ -343,6 +343,9 @@ def test_a_chart_page_shows_the_webp_of_an_output_that_has_png_and_webp():
     imgs = re.findall(r"<img [^>]*>", page.html)
     assert len(imgs) == 2 and 'src="Gansu_files/fig0-0.webp"' in imgs[0] and 'width="1200"' in imgs[0]
     assert 'alt="Bar chart"' in imgs[0] and 'src="Gansu_files/fig0-1.png"' in imgs[1]
+    # each opens alone (a phone reader zooms into the labels)
+    links = re.findall(r'<a class="zoom" href="([^"]+)"><img [^>]*src="([^"]+)"', page.html)
+    assert links == [("Gansu_files/fig0-0.webp",) * 2, ("Gansu_files/fig0-1.png",) * 2]
 
 
 def test_finish_removes_figures_a_page_no_longer_shows(site):
