@@ -57,11 +57,16 @@ def outside(ephemeral: tuple[int, int]) -> list[range]:
     return [pool for pool in pools if len(pool) > 0]
 
 
+def _probe(ip: str) -> socket.socket:
+    """A TCP socket for trying a port (closed without lingering, as jupyter_client's probes are)."""
+    probe = socket.socket(socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)
+    return probe
+
+
 def _bindable(ip: str, port: int) -> bool:
     """True if ``port`` can be bound now (without SO_REUSEADDR: a port in any use, even TIME_WAIT, is not)."""
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)
+    with _probe(ip) as probe:
         try:
             probe.bind((ip, port))
         except OSError:
@@ -70,9 +75,7 @@ def _bindable(ip: str, port: int) -> bool:
 
 
 def _any_port(ip: str) -> int:
-    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\0" * 8)
+    with _probe(ip) as probe:
         probe.bind((ip, 0))
         return int(probe.getsockname()[1])
 
@@ -137,7 +140,7 @@ def reserve(ip: str, held: set[int], count: int = len(CHANNELS)) -> list[int]:
 
 
 def rewrite_connection_file(path: str | os.PathLike[str], ports: dict[str, int]) -> None:
-    """Replace the port fields of a kernel's connection file (same mode, written whole, then renamed)."""
+    """Replace the port fields of a kernel's connection file (owner-only, as jupyter_client writes it; whole, then renamed)."""
     target = Path(path)
     info = json.loads(target.read_text())
     info.update(ports)
