@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help=f"exit 1 if the median warm ratio is over {TARGET}")
     args = parser.parse_args(argv)
 
-    from coop_analysis import chartcache, pages, paths
+    from coop_analysis import chartcache, paths, site
     from coop_analysis.execution import import_stack
     from coop_analysis.runner import OVERVIEW_NOTEBOOK, REGION_NOTEBOOK, build_reports, default_jobs, default_regions
 
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         empties += [(str(empty_dir / REGION_NOTEBOOK), {"region": r, "lang": args.lang}) for r in regions]
         charts, fonts = Path(tmp) / "charts", Path(tmp) / "fonts"
         os.environ[chartcache.ENV] = str(charts)  # the kernels' chart cache
-        pages.font_cache_dir = lambda: fonts  # type: ignore[attr-defined]  # finish_site's, in this process
+        site.font_cache_dir = lambda: fonts  # type: ignore[attr-defined]  # finish_site's, in this process
 
         def build(r: int, label: str) -> float:
             if label in ("cold", "fresh"):

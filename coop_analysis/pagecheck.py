@@ -130,7 +130,7 @@ def check_site(pages: Iterable[Path]) -> dict[Path, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m coop_analysis.pagecheck OUT``: print the problems of every page under OUT."""
-    from coop_analysis.pages import iter_pages
+    from coop_analysis.site import iter_pages
 
     args = argv if argv is not None else sys.argv[1:]
     out = Path(args[0]) if args else Path("reports")

@@ -18,7 +18,7 @@ A build, :func:`build_reports`, goes in steps that can be changed one by one:
    build versions, :func:`coop_analysis.determinism.scrub_notebook`), write the
    ``.ipynb``, facts CSV, images and page (:mod:`coop_analysis.pages`); a notebook
    that raised is written to ``<Region>.failed.ipynb`` instead (for debugging);
-4. navigation, fonts and ``index.html`` (:func:`coop_analysis.pages.finish_site`),
+4. navigation, fonts and ``index.html`` (:func:`coop_analysis.site.finish_site`),
    then ``manifest.json`` — written on every way out: success, failures, Ctrl-C,
    SIGTERM, a full disk (as far as the disk allows).
 
@@ -52,7 +52,8 @@ from coop_analysis.determinism import scrub_notebook
 from coop_analysis.errors import OutputError
 from coop_analysis.execution import Job, NotebookFailed, Timings, error_text, execute, write_failed, write_report
 from coop_analysis.headlines import find_headline
-from coop_analysis.pages import OVERVIEW, finish_site, install_assets, report_stem
+from coop_analysis.pages import OVERVIEW, install_assets, report_stem
+from coop_analysis.site import finish_site
 from coop_analysis.wording import check_lang, count_label
 
 if TYPE_CHECKING:

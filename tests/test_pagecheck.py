@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coop_analysis.pagecheck import BUDGET_KB, check_page, check_site, page_weight
-from coop_analysis.pages import iter_pages
+from coop_analysis.site import iter_pages
 
 
 def _page(lang: str, body: str) -> str:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from coop_analysis import pages, reports
+from coop_analysis import reports
+from coop_analysis.site import iter_pages
 from coop_analysis.webfont import cjk_chars
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -145,7 +146,7 @@ class _Visit:
 
 
 def _all_pages(site: Path) -> list[Path]:
-    found = list(pages.iter_pages(site))
+    found = list(iter_pages(site))
     langs = {p.parent.name for p in found if p.parent != site}
     assert langs == set(reports.LANGS), f"expected pages in {reports.LANGS}, found {sorted(langs)}"
     return found
