@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 #: The connection-file fields of a kernel's ports, in jupyter_client's order.
 CHANNELS = ("shell_port", "iopub_port", "stdin_port", "hb_port", "control_port")
-#: Linux's default ephemeral range, used where it cannot be read.
-DEFAULT_EPHEMERAL = (32768, 60999)
+#: Where the range cannot be read (not Linux): Linux's default start to the top, which covers
+#: the IANA dynamic range macOS and Windows use (49152–65535) as well.
+DEFAULT_EPHEMERAL = (32768, 65535)
 #: Lowest port drawn (well-known and registered service ports below it are left alone).
 LOWEST = 10000
 #: Fewer candidate ports than this outside the ephemeral range: fall back to binding port 0.
@@ -42,7 +43,7 @@ _reserving = threading.Lock()
 
 
 def ephemeral_range(path: Path = _RANGE_FILE) -> tuple[int, int]:
-    """The system's ephemeral port range, inclusive (Linux's default where it cannot be read)."""
+    """The system's ephemeral port range, inclusive (:data:`DEFAULT_EPHEMERAL` where it cannot be read)."""
     try:
         low, high = (int(part) for part in path.read_text().split())
     except (OSError, ValueError):
