@@ -14,12 +14,15 @@ __all__ = ["atomic_write", "atomic_write_all"]
 Data = str | bytes | Callable[[IO[bytes]], object]
 
 
-def _write_temporary(path: Path, data: Data) -> Path:
-    """``data`` in a new temporary file beside ``path``, flushed to disk; removed again if anything fails."""
+def _write_temporary(path: Path, data: Data, mode: int = 0o666) -> Path:
+    """``data`` in a new temporary file beside ``path``, flushed to disk; removed again if anything fails.
+
+    The file is created with ``mode & ~umask`` (0o666: like any new file; 0o600 for a secret).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        with open(tmp, "xb") as fh:  # mode 0o666 & ~umask, like any new file
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as fh:
             if callable(data):
                 data(fh)
             else:
@@ -38,16 +41,17 @@ def _discard(tmp: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write(path: Path, data: Data) -> Path:
+def atomic_write(path: Path, data: Data, *, mode: int = 0o666) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder + ``os.replace``.
 
     ``data`` is text (UTF-8), bytes, or a function that writes to the binary
-    file object it is given. If anything fails the temporary file is removed
-    and an existing ``path`` is left as it was; the error raised is the one that
-    made the write fail, never one from the cleanup.
+    file object it is given; the file gets ``mode & ~umask`` (0o600 keeps a
+    secret to its owner from the start). If anything fails the temporary file is
+    removed and an existing ``path`` is left as it was; the error raised is the
+    one that made the write fail, never one from the cleanup.
     """
     path = Path(path)
-    tmp = _write_temporary(path, data)
+    tmp = _write_temporary(path, data, mode)
     try:
         os.replace(tmp, path)
     except BaseException:

@@ -80,3 +80,12 @@ def test_atomic_write_all_replaces_all_or_nothing(tmp_path):
     assert files_under(tmp_path) == ["r.html", "r.ipynb"]
     assert atomic_write_all({tmp_path / "r.ipynb": "new", tmp_path / "r.html": b"new"}) == list(pair)
     assert (tmp_path / "r.html").read_text() == "new"
+
+
+def test_a_secret_is_owner_only_from_the_start(tmp_path):
+    import stat
+
+    path = tmp_path / "kernel.json"
+    atomic_write(path, '{"key": "secret"}', mode=0o600)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_text() == '{"key": "secret"}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kernel.json"]

@@ -331,8 +331,8 @@ def test_export_crash_keeps_previous_report(tmp_path, monkeypatch):
         fh.write(b"<html>partial")
         raise OSError("crash while writing")
 
-    def write_temporary(path, data):
-        return real(path, crash_midway if Path(path).suffix == ".html" else data)
+    def write_temporary(path, data, *mode):
+        return real(path, crash_midway if Path(path).suffix == ".html" else data, *mode)
 
     monkeypatch.setattr(fileio, "_write_temporary", write_temporary)
     outcome = runner.run_job(job)
@@ -462,15 +462,15 @@ def _enospc_when(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
     """Writes of report files ending in ``suffix`` fail as on a full disk, once the data is half written."""
     real = fileio._write_temporary
 
-    def write_temporary(path, data):
+    def write_temporary(path, data, *mode):
         if Path(path).parent.name == "en" and str(path).endswith(suffix):
 
             def half_then_full(fh):
                 fh.write(b"{half")
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-            return real(path, half_then_full)
-        return real(path, data)
+            return real(path, half_then_full, *mode)
+        return real(path, data, *mode)
 
     monkeypatch.setattr(fileio, "_write_temporary", write_temporary)
 

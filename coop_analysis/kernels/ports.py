@@ -14,7 +14,6 @@ checked free by binding it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -23,6 +22,8 @@ import socket
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from coop_analysis.fileio import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -141,17 +142,7 @@ def reserve(ip: str, held: set[int], count: int = len(CHANNELS)) -> list[int]:
 
 
 def rewrite_connection_file(path: str | os.PathLike[str], ports: dict[str, int]) -> None:
-    """Replace the port fields of a kernel's connection file (owner-only, as jupyter_client writes it; whole, then renamed)."""
+    """Replace the port fields of a kernel's connection file (owner-only, as jupyter_client writes it)."""
     target = Path(path)
-    info = json.loads(target.read_text())
-    info.update(ports)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(info, handle, indent=2)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    info = json.loads(target.read_text()) | ports
+    atomic_write(target, json.dumps(info, indent=2), mode=0o600)

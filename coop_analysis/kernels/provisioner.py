@@ -65,23 +65,21 @@ class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
             self._take_ports()
         return await super().pre_launch(**kwargs)
 
-    def _take_ports(self) -> list[int]:
-        """Give the kernel manager new ports (and hold them in jupyter_client's cache); the old ones."""
+    def _take_ports(self) -> None:
+        """Give the kernel manager new ports, held in jupyter_client's cache (returned at cleanup)."""
         km = self.parent
-        cache = LocalPortCache.instance()
-        old = [getattr(km, name) for name in ports.CHANNELS] if self.ports_cached else []
-        new = ports.reserve(km.ip, cache.currently_used_ports)
+        new = ports.reserve(km.ip, LocalPortCache.instance().currently_used_ports)
         for name, port in zip(ports.CHANNELS, new, strict=True):
             setattr(km, name, port)
         self.ports_cached = True
-        return old
 
     def _ports_again(self) -> None:
         """New ports in the written connection file, just before the fork."""
         km = self.parent
         if km is None or km.transport != "tcp" or not self.ports_cached or not os.path.exists(km.connection_file):
             return
-        old = self._take_ports()
+        old = [getattr(km, name) for name in ports.CHANNELS]
+        self._take_ports()
         ports.rewrite_connection_file(km.connection_file, {name: getattr(km, name) for name in ports.CHANNELS})
         self.connection_info = km.get_connection_info()
         for port in old:
